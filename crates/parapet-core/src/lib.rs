@@ -1,0 +1,19 @@
+//! Parapet's shared model: the types every engine and sink agree on.
+//!
+//! An [`Event`] is one raw log record (a sonic-rs DOM, chosen for parse speed) with
+//! the place it was read from; an [`Alert`] is what the detection engine says about
+//! one event. Engines depend on these types, never on each other.
+
+mod alert;
+mod attack;
+mod event;
+mod level;
+mod rule_meta;
+mod timestamp;
+
+pub use alert::{Alert, EventSummary};
+pub use attack::{parse_attack_tags, AttackTags, Tactic};
+pub use event::{Event, Origin};
+pub use level::{Level, ParseLevelError};
+pub use rule_meta::RuleMeta;
+pub use timestamp::{parse_rfc3339, CivilTime, Timestamp};

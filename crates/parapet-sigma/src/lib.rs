@@ -1,0 +1,24 @@
+//! Sigma detection rules (specification 2.1): parse, compile into an index,
+//! evaluate against JSON events. Pure and synchronous: callers bring the rule
+//! text and the events.
+
+mod bundled;
+mod cidr;
+mod condition;
+mod error;
+mod field;
+mod index;
+mod matcher;
+mod modifier;
+mod rule;
+mod search;
+mod value;
+
+pub use bundled::{bundled_rules, BUNDLED_RULES};
+pub use error::RuleError;
+pub use index::{Detector, EventKind};
+pub use rule::{parse_rules, CompiledRule, LogSource, MAX_RULE_BYTES};
+pub use value::Placeholders;
+
+#[cfg(test)]
+mod tests;
