@@ -4,8 +4,8 @@ use std::sync::Arc;
 use sonic_rs::{JsonValueTrait, Value};
 
 /// Where a record was read from: the source (a path, or `-` for stdin), the
-/// 1-based line its text starts on (0 when unknown), and its 0-based index among
-/// the records of that source.
+/// 1-based line of the JSON value holding it (0 inside a multi-line document),
+/// and its 0-based index among the records of that value (a `Records` array).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
     pub source: Arc<str>,

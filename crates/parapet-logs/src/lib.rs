@@ -1,1 +1,20 @@
+//! Log readers. CloudTrail arrives as `{"Records":[...]}` files (often
+//! `.json.gz` in an S3 folder tree), JSON arrays, JSONL or a stream on stdin;
+//! every shape ends up as [`parapet_core::Event`]s.
+//!
+//! Reading is split in two so callers can parallelize: a [`ChunkReader`]
+//! cuts a byte stream into [`Chunk`]s (groups of whole lines, or one whole
+//! document), and [`parse_chunk`] turns a chunk into events. Bad input never
+//! stops a read: each problem becomes a [`ReadError`] and the rest goes on.
 
+mod chunk;
+mod cloudtrail;
+mod discover;
+mod error;
+mod parse;
+
+pub use chunk::{open_path, Chunk, ChunkKind, ChunkReader, CHUNK_BYTES, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES};
+pub use cloudtrail::{cloudtrail_summary, is_cloudtrail_record};
+pub use discover::discover_files;
+pub use error::{Location, ReadError};
+pub use parse::{parse_chunk, Parsed, TimeRange};
