@@ -1,0 +1,57 @@
+//! A table for people: one row per alert, the widest columns trimmed.
+
+use std::io::{self, Write};
+
+use parapet_core::Alert;
+
+const MAX_CELL: usize = 60;
+
+pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<()> {
+    if alerts.is_empty() {
+        return writeln!(out, "No alerts.");
+    }
+    let header = ["TIME", "LEVEL", "RULE", "TECHNIQUES", "EVENT", "ACTOR", "SOURCE IP", "ACCOUNT/REGION"];
+    let rows: Vec<[String; 8]> = alerts
+        .iter()
+        .map(|a| {
+            let e = &a.event;
+            let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            [
+                or_dash(&e.time),
+                a.rule.level.to_string(),
+                a.rule.title.clone(),
+                a.rule.attack.techniques.join(","),
+                format!("{}:{}", e.service.as_deref().unwrap_or("-").trim_end_matches(".amazonaws.com"), or_dash(&e.operation)),
+                or_dash(&e.actor),
+                or_dash(&e.source_ip),
+                format!("{}/{}", or_dash(&e.account), or_dash(&e.region)),
+            ]
+        })
+        .map(|row| row.map(|cell| trim(&cell)))
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[&str]| -> io::Result<()> {
+        let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        writeln!(out, "{}", text.join("  ").trim_end())
+    };
+    line(out, &header)?;
+    for row in &rows {
+        line(out, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    Ok(())
+}
+
+fn trim(cell: &str) -> String {
+    let clean: String = cell.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() <= MAX_CELL {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(MAX_CELL - 1).collect();
+    cut.push('…');
+    cut
+}

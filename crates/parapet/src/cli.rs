@@ -1,0 +1,147 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use parapet_core::Level;
+use parapet_report::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "parapet", version, about = "Cloud security operations in one binary")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Detect threats in CloudTrail logs with Sigma rules.
+    ///
+    /// Reads `{"Records":[...]}` files, JSON arrays, JSONL, `.gz`, folders as
+    /// CloudTrail writes them to S3 (recursively), or `-` for stdin. Exit code:
+    /// 0 no alerts, 1 alerts at or above --fail-on, 2 an error or unreadable input.
+    Detect(DetectArgs),
+    /// List or explain the detection rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Measure detection speed on generated CloudTrail events.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RuleArgs {
+    /// Add Sigma rules from a folder (recursively) or a file; repeatable.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Turn off the rules bundled with Parapet.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Values for a Sigma `expand` placeholder: NAME=VALUE[,VALUE...]; repeatable.
+    #[arg(long = "placeholder", value_name = "NAME=VALUES")]
+    pub placeholders: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Files or folders to read; `-` (or nothing) reads stdin.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format; default: table on a terminal, jsonl otherwise.
+    #[arg(long, short = 'f', value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// Exit with 1 when an alert is at or above this level.
+    #[arg(long, default_value = "informational", value_parser = parse_level)]
+    pub fail_on: Level,
+    /// Report only alerts at or above this level.
+    #[arg(long, default_value = "informational", value_parser = parse_level)]
+    pub min_level: Level,
+    /// Only events at or after this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_time)]
+    pub since: Option<parapet_core::Timestamp>,
+    /// Only events before this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_time)]
+    pub until: Option<parapet_core::Timestamp>,
+    /// Include the whole event in each alert.
+    #[arg(long)]
+    pub raw: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print no summary and at most the first input error of each file.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules that would run, and any that failed to load.
+    List(RulesListArgs),
+    /// Print a rule's documentation: description, ATT&CK, references.
+    Explain(RulesExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesExplainArgs {
+    /// Rule id (or a unique prefix of it).
+    pub id: String,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Parse-only and parse+detect throughput, on one core and on all.
+    Detect(BenchDetectArgs),
+    /// Write generated CloudTrail events (JSONL, or gzip with a .gz name).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchDetectArgs {
+    /// Read this file instead of generating events.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Events to generate when no --input is given.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Also measure the same events gzip-compressed.
+    #[arg(long)]
+    pub gzip: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Cores for the multi-core run (default: all).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Output file; gzip-compressed when it ends in `.gz`.
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Seed for the generator (same seed, same events).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse().map_err(|e: parapet_core::ParseLevelError| e.to_string())
+}
+
+fn parse_time(s: &str) -> Result<parapet_core::Timestamp, String> {
+    parapet_core::parse_rfc3339(s).ok_or_else(|| format!("`{s}` is not a time; use RFC 3339 (2024-07-30T21:53:13Z) or YYYY-MM-DD"))
+}

@@ -1,0 +1,111 @@
+//! `parapet detect`: Sigma rules over CloudTrail.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::Result;
+use parapet_core::Level;
+use parapet_logs::{discover_files, ReadError, TimeRange};
+use parapet_report::{write_alerts, Format};
+use parapet_sigma::{Detector, EventKind};
+
+use crate::cli::DetectArgs;
+use crate::pipeline::{self, Config, Input};
+use crate::rules;
+use crate::Outcome;
+
+/// Input problems printed per source before the rest are only counted.
+const SHOWN_PER_SOURCE: u64 = 20;
+
+pub fn run(args: DetectArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let loaded = rules::load(&args.rules)?;
+    rules::report_errors(&loaded.errors);
+    let detector = Detector::new(&loaded.rules, &EventKind::CLOUDTRAIL);
+
+    let mut stderr = io::stderr().lock();
+    let (inputs, discovery_errors) = inputs_of(&args.paths);
+    let shown_limit = if args.quiet { 1 } else { SHOWN_PER_SOURCE };
+    let mut shown: BTreeMap<String, u64> = BTreeMap::new();
+    let mut report = |error: &ReadError| {
+        let count = shown.entry(error.source.to_string()).or_default();
+        *count += 1;
+        if *count <= shown_limit {
+            let _ = writeln!(stderr, "parapet: input error: {error}");
+        }
+    };
+    discovery_errors.iter().for_each(&mut report);
+
+    let config = Config {
+        detector: Some(&detector),
+        range: TimeRange { since: args.since, until: args.until },
+        raw: args.raw,
+        min_level: args.min_level,
+        threads: args.threads.unwrap_or_else(default_threads),
+    };
+    let result = pipeline::run(&inputs, &config, &mut report);
+    drop(report);
+
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write_alerts(&mut out, format, &result.alerts)?;
+    out.flush()?;
+
+    let input_errors = result.stats.input_errors + discovery_errors.len() as u64;
+    for (source, count) in &shown {
+        if *count > shown_limit {
+            let _ = writeln!(stderr, "parapet: {} more input errors in {source} not shown", count - shown_limit);
+        }
+    }
+    if !args.quiet {
+        let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
+        for alert in &result.alerts {
+            *by_level.entry(alert.rule.level).or_default() += 1;
+        }
+        let levels: Vec<String> = by_level.iter().rev().map(|(level, n)| format!("{level} {n}")).collect();
+        let s = &result.stats;
+        let _ = writeln!(
+            stderr,
+            "parapet detect: {} rules ({} failed to load), {} inputs, {} events ({} outside --since/--until), {} alerts{}, {} input errors, {:.2}s",
+            detector.rules().len(),
+            loaded.errors.len(),
+            s.inputs,
+            s.events,
+            s.out_of_range,
+            result.alerts.len(),
+            if levels.is_empty() { String::new() } else { format!(" ({})", levels.join(", ")) },
+            input_errors,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(if input_errors > 0 {
+        Outcome::Errors
+    } else if result.alerts.iter().any(|a| a.rule.level >= args.fail_on) {
+        Outcome::Alerts
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn inputs_of(paths: &[std::path::PathBuf]) -> (Vec<Input>, Vec<ReadError>) {
+    if paths.is_empty() || paths.iter().all(|p| p.as_os_str() == "-") {
+        return (vec![Input::Stdin], Vec::new());
+    }
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let (files, found_errors) = discover_files(std::slice::from_ref(path));
+        inputs.extend(files.into_iter().map(Input::File));
+        errors.extend(found_errors);
+    }
+    (inputs, errors)
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
