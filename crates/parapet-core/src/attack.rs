@@ -11,20 +11,76 @@ pub struct Tactic {
 }
 
 const TACTICS: [Tactic; 14] = [
-    Tactic { id: "TA0043", name: "Reconnaissance", short_name: "reconnaissance" },
-    Tactic { id: "TA0042", name: "Resource Development", short_name: "resource-development" },
-    Tactic { id: "TA0001", name: "Initial Access", short_name: "initial-access" },
-    Tactic { id: "TA0002", name: "Execution", short_name: "execution" },
-    Tactic { id: "TA0003", name: "Persistence", short_name: "persistence" },
-    Tactic { id: "TA0004", name: "Privilege Escalation", short_name: "privilege-escalation" },
-    Tactic { id: "TA0005", name: "Defense Evasion", short_name: "defense-evasion" },
-    Tactic { id: "TA0006", name: "Credential Access", short_name: "credential-access" },
-    Tactic { id: "TA0007", name: "Discovery", short_name: "discovery" },
-    Tactic { id: "TA0008", name: "Lateral Movement", short_name: "lateral-movement" },
-    Tactic { id: "TA0009", name: "Collection", short_name: "collection" },
-    Tactic { id: "TA0011", name: "Command and Control", short_name: "command-and-control" },
-    Tactic { id: "TA0010", name: "Exfiltration", short_name: "exfiltration" },
-    Tactic { id: "TA0040", name: "Impact", short_name: "impact" },
+    Tactic {
+        id: "TA0043",
+        name: "Reconnaissance",
+        short_name: "reconnaissance",
+    },
+    Tactic {
+        id: "TA0042",
+        name: "Resource Development",
+        short_name: "resource-development",
+    },
+    Tactic {
+        id: "TA0001",
+        name: "Initial Access",
+        short_name: "initial-access",
+    },
+    Tactic {
+        id: "TA0002",
+        name: "Execution",
+        short_name: "execution",
+    },
+    Tactic {
+        id: "TA0003",
+        name: "Persistence",
+        short_name: "persistence",
+    },
+    Tactic {
+        id: "TA0004",
+        name: "Privilege Escalation",
+        short_name: "privilege-escalation",
+    },
+    Tactic {
+        id: "TA0005",
+        name: "Defense Evasion",
+        short_name: "defense-evasion",
+    },
+    Tactic {
+        id: "TA0006",
+        name: "Credential Access",
+        short_name: "credential-access",
+    },
+    Tactic {
+        id: "TA0007",
+        name: "Discovery",
+        short_name: "discovery",
+    },
+    Tactic {
+        id: "TA0008",
+        name: "Lateral Movement",
+        short_name: "lateral-movement",
+    },
+    Tactic {
+        id: "TA0009",
+        name: "Collection",
+        short_name: "collection",
+    },
+    Tactic {
+        id: "TA0011",
+        name: "Command and Control",
+        short_name: "command-and-control",
+    },
+    Tactic {
+        id: "TA0010",
+        name: "Exfiltration",
+        short_name: "exfiltration",
+    },
+    Tactic {
+        id: "TA0040",
+        name: "Impact",
+        short_name: "impact",
+    },
 ];
 
 /// Tactics and techniques named by a rule's tags.
@@ -65,7 +121,8 @@ pub fn parse_attack_tags<S: AsRef<str>>(tags: &[S]) -> AttackTags {
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn is_technique_id(text: &str) -> bool {

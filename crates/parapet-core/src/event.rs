@@ -54,13 +54,21 @@ mod tests {
 
     #[test]
     fn reads_top_level_and_nested_strings() {
-        let value: Value =
-            sonic_rs::from_str(r#"{"eventName":"X","userIdentity":{"arn":"arn:aws:iam::1:user/a"}}"#)
-                .unwrap();
-        let origin = Origin { source: Arc::from("f.json"), line: 3, index: 0 };
+        let value: Value = sonic_rs::from_str(
+            r#"{"eventName":"X","userIdentity":{"arn":"arn:aws:iam::1:user/a"}}"#,
+        )
+        .unwrap();
+        let origin = Origin {
+            source: Arc::from("f.json"),
+            line: 3,
+            index: 0,
+        };
         let event = Event::new(value, origin);
         assert_eq!(event.str_field("eventName"), Some("X"));
-        assert_eq!(event.str_path("userIdentity.arn"), Some("arn:aws:iam::1:user/a"));
+        assert_eq!(
+            event.str_path("userIdentity.arn"),
+            Some("arn:aws:iam::1:user/a")
+        );
         assert_eq!(event.str_path("userIdentity.missing"), None);
         assert_eq!(event.origin.to_string(), "f.json:3 (record 0)");
     }

@@ -186,14 +186,24 @@ mod tests {
         let ts = parse_rfc3339("2024-07-30T21:53:13Z").unwrap();
         assert_eq!(ts.0, 1_722_376_393_000);
         assert_eq!(parse_rfc3339("2024-07-30T23:53:13+02:00"), Some(ts));
-        assert_eq!(parse_rfc3339("2024-07-30T21:53:13.5Z").unwrap().0, ts.0 + 500);
+        assert_eq!(
+            parse_rfc3339("2024-07-30T21:53:13.5Z").unwrap().0,
+            ts.0 + 500
+        );
         assert_eq!(parse_rfc3339("2024-07-30").unwrap().0, 1_722_297_600_000);
         assert_eq!(ts.to_string(), "2024-07-30T21:53:13Z");
     }
 
     #[test]
     fn rejects_malformed_times() {
-        for bad in ["", "2024-13-01", "2024-02-30", "2024-07-30T25:00:00Z", "2024-07-30T21:53:13Zjunk", "yesterday"] {
+        for bad in [
+            "",
+            "2024-13-01",
+            "2024-02-30",
+            "2024-07-30T25:00:00Z",
+            "2024-07-30T21:53:13Zjunk",
+            "yesterday",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -202,7 +212,10 @@ mod tests {
     fn civil_fields_and_iso_weeks() {
         let ts = parse_rfc3339("2021-01-03T04:05:06Z").unwrap();
         let c = ts.civil();
-        assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (2021, 1, 3, 4, 5, 6));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2021, 1, 3, 4, 5, 6)
+        );
         assert_eq!(ts.iso_week(), 53); // 2021-01-03 belongs to week 53 of 2020
         assert_eq!(parse_rfc3339("2024-07-30").unwrap().iso_week(), 31);
     }

@@ -52,7 +52,10 @@ pub struct ChunkReader {
 /// Opens a file for chunked reading; gzip is recognized by its magic bytes.
 pub fn open_path(path: &Path) -> io::Result<ChunkReader> {
     let file = File::open(path)?;
-    Ok(ChunkReader::new(Arc::from(path.display().to_string()), file))
+    Ok(ChunkReader::new(
+        Arc::from(path.display().to_string()),
+        file,
+    ))
 }
 
 impl ChunkReader {
@@ -60,11 +63,23 @@ impl ChunkReader {
         let mut buffered = BufReader::with_capacity(256 << 10, reader);
         let gz = matches!(buffered.fill_buf(), Ok([0x1f, 0x8b, ..]));
         let reader: Box<dyn BufRead + Send> = if gz {
-            Box::new(BufReader::with_capacity(256 << 10, MultiGzDecoder::new(buffered)))
+            Box::new(BufReader::with_capacity(
+                256 << 10,
+                MultiGzDecoder::new(buffered),
+            ))
         } else {
             Box::new(buffered)
         };
-        ChunkReader { source, reader, kind: None, line: 1, offset: 0, carry: Vec::new(), pending: None, done: false }
+        ChunkReader {
+            source,
+            reader,
+            kind: None,
+            line: 1,
+            offset: 0,
+            carry: Vec::new(),
+            pending: None,
+            done: false,
+        }
     }
 
     fn error(&self, location: Location, reason: impl Into<String>) -> ReadError {
@@ -73,7 +88,10 @@ impl ChunkReader {
 
     fn io_error(&self, e: &io::Error) -> ReadError {
         let reason = match e.kind() {
-            ErrorKind::UnexpectedEof => "truncated stream (gzip ended early); everything before this point was read".to_string(),
+            ErrorKind::UnexpectedEof => {
+                "truncated stream (gzip ended early); everything before this point was read"
+                    .to_string()
+            }
             _ => format!("read failed: {e}; everything before this point was read"),
         };
         self.error(Location::Byte(self.offset), reason)
@@ -90,8 +108,16 @@ impl ChunkReader {
             if buf.is_empty() {
                 return Ok(None);
             }
-            let bom = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
-            let skip = bom + buf[bom..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let bom = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
+            let skip = bom
+                + buf[bom..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
             self.line += buf[..skip].iter().filter(|&&b| b == b'\n').count() as u64;
             let first = buf.get(skip).copied();
             self.reader.consume(skip);
@@ -105,14 +131,20 @@ impl ChunkReader {
         }
         // `{`: JSONL (or a one-line Records file) when the first line is a whole value.
         let mut first_line = Vec::new();
-        let read = (&mut self.reader).take(MAX_LINE_BYTES as u64).read_until(b'\n', &mut first_line);
+        let read = (&mut self.reader)
+            .take(MAX_LINE_BYTES as u64)
+            .read_until(b'\n', &mut first_line);
         if let Err(e) = read {
             return Err(self.io_error(&e));
         }
         self.offset += first_line.len() as u64;
         let whole = sonic_rs::from_slice::<sonic_rs::Value>(&first_line).is_ok();
         self.carry = first_line;
-        Ok(Some(if whole { ChunkKind::Lines } else { ChunkKind::Document }))
+        Ok(Some(if whole {
+            ChunkKind::Lines
+        } else {
+            ChunkKind::Document
+        }))
     }
 
     fn read_document(&mut self) -> Result<Chunk, ReadError> {
@@ -127,10 +159,19 @@ impl ChunkReader {
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(self.error(
                 Location::Whole,
-                format!("one JSON document larger than {} MiB; split it or convert it to JSONL", MAX_DOCUMENT_BYTES >> 20),
+                format!(
+                    "one JSON document larger than {} MiB; split it or convert it to JSONL",
+                    MAX_DOCUMENT_BYTES >> 20
+                ),
             ));
         }
-        Ok(Chunk { source: self.source.clone(), first_line: self.line, bytes, kind: ChunkKind::Document, errors: Vec::new() })
+        Ok(Chunk {
+            source: self.source.clone(),
+            first_line: self.line,
+            bytes,
+            kind: ChunkKind::Document,
+            errors: Vec::new(),
+        })
     }
 
     fn read_lines(&mut self) -> Option<Chunk> {
@@ -145,7 +186,8 @@ impl ChunkReader {
                 Ok(buf) => buf,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let lost = bytes.len() - bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                    let lost =
+                        bytes.len() - bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                     bytes.truncate(bytes.len() - lost);
                     self.pending = Some(self.io_error(&e));
                     self.done = true;
@@ -195,7 +237,13 @@ impl ChunkReader {
         if bytes.is_empty() && errors.is_empty() {
             return None;
         }
-        Some(Chunk { source: self.source.clone(), first_line, bytes, kind: ChunkKind::Lines, errors })
+        Some(Chunk {
+            source: self.source.clone(),
+            first_line,
+            bytes,
+            kind: ChunkKind::Lines,
+            errors,
+        })
     }
 }
 
@@ -219,7 +267,14 @@ impl Iterator for ChunkReader {
                 Ok(None) => {
                     self.done = true;
                     let empty = self.offset == 0;
-                    return Some(Err(self.error(Location::Whole, if empty { "empty input" } else { "only white space" })));
+                    return Some(Err(self.error(
+                        Location::Whole,
+                        if empty {
+                            "empty input"
+                        } else {
+                            "only white space"
+                        },
+                    )));
                 }
                 Err(e) => {
                     self.done = true;

@@ -6,7 +6,8 @@ use sonic_rs::{JsonValueTrait, Value};
 
 /// A CloudTrail record names at least the API call and the service.
 pub fn is_cloudtrail_record(value: &Value) -> bool {
-    value.get("eventName").is_some_and(|v| v.is_str()) && value.get("eventSource").is_some_and(|v| v.is_str())
+    value.get("eventName").is_some_and(|v| v.is_str())
+        && value.get("eventSource").is_some_and(|v| v.is_str())
 }
 
 pub fn cloudtrail_summary(value: &Value) -> EventSummary {
@@ -48,6 +49,8 @@ mod tests {
         assert_eq!(s.actor.as_deref(), Some("arn:aws:iam::1:user/a"));
         assert_eq!(s.account.as_deref(), Some("1"));
         assert_eq!(s.operation.as_deref(), Some("StopLogging"));
-        assert!(!is_cloudtrail_record(&sonic_rs::from_str(r#"{"name":"x"}"#).unwrap()));
+        assert!(!is_cloudtrail_record(
+            &sonic_rs::from_str(r#"{"name":"x"}"#).unwrap()
+        ));
     }
 }

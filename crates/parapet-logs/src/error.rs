@@ -11,7 +11,10 @@ pub enum Location {
     /// A byte offset into the (decompressed) stream.
     Byte(u64),
     /// The n-th record (0-based) of the value on a line.
-    Record { line: u64, index: u64 },
+    Record {
+        line: u64,
+        index: u64,
+    },
 }
 
 /// A problem with the input: a file that cannot be read, a line that is not
@@ -25,7 +28,11 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(source: &Arc<str>, location: Location, reason: impl Into<String>) -> Self {
-        ReadError { source: source.clone(), location, reason: reason.into() }
+        ReadError {
+            source: source.clone(),
+            location,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -34,10 +41,20 @@ impl fmt::Display for ReadError {
         match self.location {
             Location::Whole => write!(f, "{}: {}", self.source, self.reason),
             Location::Line(line) => write!(f, "{}:{}: {}", self.source, line, self.reason),
-            Location::LineColumn(line, col) => write!(f, "{}:{}:{}: {}", self.source, line, col, self.reason),
-            Location::Byte(offset) => write!(f, "{}: at byte {}: {}", self.source, offset, self.reason),
-            Location::Record { line: 0, index } => write!(f, "{}: record {}: {}", self.source, index, self.reason),
-            Location::Record { line, index } => write!(f, "{}:{}: record {}: {}", self.source, line, index, self.reason),
+            Location::LineColumn(line, col) => {
+                write!(f, "{}:{}:{}: {}", self.source, line, col, self.reason)
+            }
+            Location::Byte(offset) => {
+                write!(f, "{}: at byte {}: {}", self.source, offset, self.reason)
+            }
+            Location::Record { line: 0, index } => {
+                write!(f, "{}: record {}: {}", self.source, index, self.reason)
+            }
+            Location::Record { line, index } => write!(
+                f,
+                "{}:{}: record {}: {}",
+                self.source, line, index, self.reason
+            ),
         }
     }
 }

@@ -13,7 +13,9 @@ mod discover;
 mod error;
 mod parse;
 
-pub use chunk::{open_path, Chunk, ChunkKind, ChunkReader, CHUNK_BYTES, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES};
+pub use chunk::{
+    open_path, Chunk, ChunkKind, ChunkReader, CHUNK_BYTES, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES,
+};
 pub use cloudtrail::{cloudtrail_summary, is_cloudtrail_record};
 pub use discover::discover_files;
 pub use error::{Location, ReadError};

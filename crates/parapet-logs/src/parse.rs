@@ -35,7 +35,11 @@ pub struct Parsed {
 }
 
 pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
-    let mut parsed = Parsed { events: Vec::new(), errors: chunk.errors, out_of_range: 0 };
+    let mut parsed = Parsed {
+        events: Vec::new(),
+        errors: chunk.errors,
+        out_of_range: 0,
+    };
     let source = chunk.source;
     match chunk.kind {
         ChunkKind::Lines => {
@@ -51,7 +55,11 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
                         Err(e) => parsed.errors.push(ReadError::new(
                             &source,
                             Location::Line(line),
-                            format!("invalid JSON at column {}: {}", e.column(), first_sentence(&e.to_string())),
+                            format!(
+                                "invalid JSON at column {}: {}",
+                                e.column(),
+                                first_sentence(&e.to_string())
+                            ),
                         )),
                     }
                 }
@@ -79,16 +87,32 @@ fn first_sentence(message: &str) -> &str {
 /// One parsed value: a `{"Records":[...]}` envelope, an array of records, or
 /// one record.
 fn expand(mut value: Value, source: &Arc<str>, line: u64, range: &TimeRange, parsed: &mut Parsed) {
-    let location = |index| if line == 0 { Location::Record { line: 0, index } } else { Location::Record { line, index } };
+    let location = |index| {
+        if line == 0 {
+            Location::Record { line: 0, index }
+        } else {
+            Location::Record { line, index }
+        }
+    };
     if value.is_object() && !is_cloudtrail_record(&value) {
         match value.as_object_mut().and_then(|o| o.remove(&"Records")) {
             Some(records) if records.is_array() => value = records,
             Some(_) => {
-                let at = if line == 0 { Location::Whole } else { Location::Line(line) };
-                return parsed.errors.push(ReadError::new(source, at, "`Records` is not an array"));
+                let at = if line == 0 {
+                    Location::Whole
+                } else {
+                    Location::Line(line)
+                };
+                return parsed
+                    .errors
+                    .push(ReadError::new(source, at, "`Records` is not an array"));
             }
             None => {
-                let at = if line == 0 { Location::Whole } else { Location::Line(line) };
+                let at = if line == 0 {
+                    Location::Whole
+                } else {
+                    Location::Line(line)
+                };
                 return parsed.errors.push(ReadError::new(
                     source,
                     at,
@@ -98,32 +122,62 @@ fn expand(mut value: Value, source: &Arc<str>, line: u64, range: &TimeRange, par
         }
     }
     let records: Vec<Value> = if value.is_array() {
-        value.into_array().map(|a| a.into_iter().collect()).unwrap_or_default()
+        value
+            .into_array()
+            .map(|a| a.into_iter().collect())
+            .unwrap_or_default()
     } else if value.is_object() {
         vec![value]
     } else {
-        let at = if line == 0 { Location::Whole } else { Location::Line(line) };
-        return parsed.errors.push(ReadError::new(source, at, "not CloudTrail: expected a JSON object or array"));
+        let at = if line == 0 {
+            Location::Whole
+        } else {
+            Location::Line(line)
+        };
+        return parsed.errors.push(ReadError::new(
+            source,
+            at,
+            "not CloudTrail: expected a JSON object or array",
+        ));
     };
     for (index, record) in records.into_iter().enumerate() {
         let index = index as u64;
         if !is_cloudtrail_record(&record) {
-            parsed.errors.push(ReadError::new(source, location(index), "not a CloudTrail record: eventName or eventSource missing"));
+            parsed.errors.push(ReadError::new(
+                source,
+                location(index),
+                "not a CloudTrail record: eventName or eventSource missing",
+            ));
             continue;
         }
         if !range.is_unbounded() {
-            match record.get("eventTime").and_then(|t| t.as_str()).and_then(parse_rfc3339) {
+            match record
+                .get("eventTime")
+                .and_then(|t| t.as_str())
+                .and_then(parse_rfc3339)
+            {
                 Some(ts) if range.contains(ts) => {}
                 Some(_) => {
                     parsed.out_of_range += 1;
                     continue;
                 }
                 None => {
-                    parsed.errors.push(ReadError::new(source, location(index), "eventTime missing or not an RFC 3339 time"));
+                    parsed.errors.push(ReadError::new(
+                        source,
+                        location(index),
+                        "eventTime missing or not an RFC 3339 time",
+                    ));
                     continue;
                 }
             }
         }
-        parsed.events.push(Event::new(record, Origin { source: source.clone(), line, index }));
+        parsed.events.push(Event::new(
+            record,
+            Origin {
+                source: source.clone(),
+                line,
+                index,
+            },
+        ));
     }
 }

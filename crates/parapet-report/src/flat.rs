@@ -1,37 +1,63 @@
-//! Parapet's own alert record: flat, one object per alert, keys stable.
+//! Parapet's own alert record: flat, one object per alert, keys in a fixed
+//! order (rule first, then event, then where it was read).
 
 use parapet_core::Alert;
-use sonic_rs::{json, Value};
+use serde::Serialize;
+use sonic_rs::Value;
+
+#[derive(Serialize)]
+pub struct FlatAlert<'a> {
+    rule_id: &'a str,
+    rule_title: &'a str,
+    level: &'static str,
+    tactics: Vec<&'static str>,
+    techniques: &'a [String],
+    author: Option<&'a str>,
+    license: Option<&'a str>,
+    rule_source: &'a str,
+    event_id: Option<&'a str>,
+    event_time: Option<&'a str>,
+    actor: Option<&'a str>,
+    source_ip: Option<&'a str>,
+    event_source: Option<&'a str>,
+    event_name: Option<&'a str>,
+    account: Option<&'a str>,
+    region: Option<&'a str>,
+    user_agent: Option<&'a str>,
+    error_code: Option<&'a str>,
+    input: &'a str,
+    line: u64,
+    record: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw: Option<&'a Value>,
+}
 
 /// The JSON form of an alert used by `--format json` and `jsonl`.
-pub fn alert_to_json(alert: &Alert) -> Value {
+pub fn alert_to_json(alert: &Alert) -> FlatAlert<'_> {
     let rule = &alert.rule;
     let e = &alert.event;
-    let mut value = json!({
-        "rule_id": rule.id,
-        "rule_title": rule.title,
-        "level": rule.level.as_str(),
-        "tactics": rule.attack.tactics.iter().map(|t| t.name).collect::<Vec<_>>(),
-        "techniques": rule.attack.techniques,
-        "author": rule.author,
-        "license": rule.license,
-        "rule_source": rule.source,
-        "event_id": e.event_id,
-        "event_time": e.time,
-        "actor": e.actor,
-        "source_ip": e.source_ip,
-        "event_source": e.service,
-        "event_name": e.operation,
-        "account": e.account,
-        "region": e.region,
-        "user_agent": e.user_agent,
-        "error_code": e.error_code,
-        "input": &*alert.origin.source,
-        "line": alert.origin.line,
-        "record": alert.origin.index,
-    });
-    if let Some(raw) = &alert.raw {
-        value.insert("raw", raw.clone());
+    FlatAlert {
+        rule_id: &rule.id,
+        rule_title: &rule.title,
+        level: rule.level.as_str(),
+        tactics: rule.attack.tactics.iter().map(|t| t.name).collect(),
+        techniques: &rule.attack.techniques,
+        author: rule.author.as_deref(),
+        license: rule.license.as_deref(),
+        rule_source: &rule.source,
+        event_id: e.event_id.as_deref(),
+        event_time: e.time.as_deref(),
+        actor: e.actor.as_deref(),
+        source_ip: e.source_ip.as_deref(),
+        event_source: e.service.as_deref(),
+        event_name: e.operation.as_deref(),
+        account: e.account.as_deref(),
+        region: e.region.as_deref(),
+        user_agent: e.user_agent.as_deref(),
+        error_code: e.error_code.as_deref(),
+        input: &alert.origin.source,
+        line: alert.origin.line,
+        record: alert.origin.index,
+        raw: alert.raw.as_ref(),
     }
-    value
 }

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use parapet_core::Alert;
 
-pub use flat::alert_to_json;
+pub use flat::{alert_to_json, FlatAlert};
 pub use ocsf::alert_to_ocsf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,9 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "ocsf" => Ok(Format::Ocsf),
-            other => Err(format!("unknown format `{other}`; expected one of table, json, jsonl, ocsf")),
+            other => Err(format!(
+                "unknown format `{other}`; expected one of table, json, jsonl, ocsf"
+            )),
         }
     }
 }
@@ -47,13 +49,12 @@ pub fn write_alerts(out: &mut dyn Write, format: Format, alerts: &[Alert]) -> io
             }
             Ok(())
         }
-        Format::Json => write_array(out, alerts.iter().map(alert_to_json)),
-        Format::Ocsf => write_array(out, alerts.iter().map(alert_to_ocsf)),
+        Format::Json => write_array(out, &alerts.iter().map(alert_to_json).collect::<Vec<_>>()),
+        Format::Ocsf => write_array(out, &alerts.iter().map(alert_to_ocsf).collect::<Vec<_>>()),
     }
 }
 
-fn write_array(out: &mut dyn Write, items: impl Iterator<Item = sonic_rs::Value>) -> io::Result<()> {
-    let items: Vec<_> = items.collect();
+fn write_array<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
     let mut text = sonic_rs::to_vec_pretty(&items).map_err(io::Error::other)?;
     text.push(b'\n');
     out.write_all(&text)

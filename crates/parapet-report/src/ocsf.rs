@@ -1,6 +1,6 @@
 //! OCSF 1.x Detection Finding (class_uid 2004), as defined in the OCSF schema.
 
-use parapet_core::{parse_rfc3339, Alert};
+use parapet_core::{parse_rfc3339, Alert, Tactic};
 use sonic_rs::{json, Value};
 
 const CLASS_UID: u32 = 2004;
@@ -16,11 +16,13 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
         .into_iter()
         .map(|(tactic, technique)| {
             let mut attack = json!({"version": "17"});
-            if let Some((uid, name)) = tactic {
-                attack.insert("tactic", json!({"uid": uid, "name": name}));
+            if let Some(tactic) = tactic {
+                attack.insert("tactic", json!({"uid": tactic.id, "name": tactic.name}));
             }
             if let Some(technique) = technique {
-                let (base, sub) = technique.split_once('.').map_or((technique.as_str(), None), |(b, _)| (b, Some(technique.clone())));
+                let (base, sub) = technique
+                    .split_once('.')
+                    .map_or((technique, None), |(b, _)| (b, Some(technique)));
                 attack.insert("technique", json!({"uid": base}));
                 if let Some(sub) = sub {
                     attack.insert("sub_technique", json!({"uid": sub}));
@@ -80,11 +82,14 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
 }
 
 /// Each technique with the rule's tactics; tactics alone when no technique.
-fn attack_pairs(alert: &Alert) -> Vec<(Option<(&'static str, &'static str)>, Option<String>)> {
+fn attack_pairs(alert: &Alert) -> Vec<(Option<Tactic>, Option<&str>)> {
     let tags = &alert.rule.attack;
-    let tactic = tags.tactics.first().map(|t| (t.id, t.name));
     if tags.techniques.is_empty() {
-        return tags.tactics.iter().map(|t| (Some((t.id, t.name)), None)).collect();
+        return tags.tactics.iter().map(|t| (Some(*t), None)).collect();
     }
-    tags.techniques.iter().map(|tech| (tactic, Some(tech.clone()))).collect()
+    let tactic = tags.tactics.first().copied();
+    tags.techniques
+        .iter()
+        .map(|tech| (tactic, Some(tech.as_str())))
+        .collect()
 }

@@ -10,7 +10,16 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
     if alerts.is_empty() {
         return writeln!(out, "No alerts.");
     }
-    let header = ["TIME", "LEVEL", "RULE", "TECHNIQUES", "EVENT", "ACTOR", "SOURCE IP", "ACCOUNT/REGION"];
+    let header = [
+        "TIME",
+        "LEVEL",
+        "RULE",
+        "TECHNIQUES",
+        "EVENT",
+        "ACTOR",
+        "SOURCE IP",
+        "ACCOUNT/REGION",
+    ];
     let rows: Vec<[String; 8]> = alerts
         .iter()
         .map(|a| {
@@ -21,7 +30,14 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
                 a.rule.level.to_string(),
                 a.rule.title.clone(),
                 a.rule.attack.techniques.join(","),
-                format!("{}:{}", e.service.as_deref().unwrap_or("-").trim_end_matches(".amazonaws.com"), or_dash(&e.operation)),
+                format!(
+                    "{}:{}",
+                    e.service
+                        .as_deref()
+                        .unwrap_or("-")
+                        .trim_end_matches(".amazonaws.com"),
+                    or_dash(&e.operation)
+                ),
                 or_dash(&e.actor),
                 or_dash(&e.source_ip),
                 format!("{}/{}", or_dash(&e.account), or_dash(&e.region)),
@@ -36,7 +52,11 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
         }
     }
     let line = |out: &mut dyn Write, cells: &[&str]| -> io::Result<()> {
-        let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let text: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         writeln!(out, "{}", text.join("  ").trim_end())
     };
     line(out, &header)?;
@@ -47,7 +67,10 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
 }
 
 fn trim(cell: &str) -> String {
-    let clean: String = cell.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = cell
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if clean.chars().count() <= MAX_CELL {
         return clean;
     }

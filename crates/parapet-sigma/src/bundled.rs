@@ -13,6 +13,42 @@ macro_rules! bundled {
 
 /// (path under `rules/`, YAML text) of every bundled rule.
 pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
+    "aws/cloudtrail/bedrock_model_access_enabled.yml",
+    "aws/cloudtrail/cloudtrail_event_selectors_reduced.yml",
+    "aws/cloudtrail/cloudtrail_logging_stopped.yml",
+    "aws/cloudtrail/cloudtrail_trail_deleted.yml",
+    "aws/cloudtrail/console_login_without_mfa.yml",
+    "aws/cloudtrail/ebs_snapshot_shared.yml",
+    "aws/cloudtrail/ec2_ami_shared.yml",
+    "aws/cloudtrail/ec2_gpu_instances_launched.yml",
+    "aws/cloudtrail/ec2_instance_connect_key_pushed.yml",
+    "aws/cloudtrail/ec2_instance_credentials_identity_check.yml",
+    "aws/cloudtrail/ec2_password_data_retrieved.yml",
+    "aws/cloudtrail/ec2_serial_console_used.yml",
+    "aws/cloudtrail/ec2_user_data_modified.yml",
+    "aws/cloudtrail/ec2_user_data_read.yml",
+    "aws/cloudtrail/iam_access_key_created_for_other_user.yml",
+    "aws/cloudtrail/iam_admin_policy_attached_to_role.yml",
+    "aws/cloudtrail/iam_admin_policy_attached_to_user.yml",
+    "aws/cloudtrail/iam_login_profile_created_for_other_user.yml",
+    "aws/cloudtrail/iam_login_profile_updated_for_other_user.yml",
+    "aws/cloudtrail/iam_role_created_trusting_aws_principal.yml",
+    "aws/cloudtrail/iam_role_trust_updated_for_aws_principal.yml",
+    "aws/cloudtrail/lambda_code_updated_by_iam_user.yml",
+    "aws/cloudtrail/lambda_function_invocable_by_anyone.yml",
+    "aws/cloudtrail/lambda_layers_changed_by_iam_user.yml",
+    "aws/cloudtrail/organizations_account_left.yml",
+    "aws/cloudtrail/rds_snapshot_shared.yml",
+    "aws/cloudtrail/roles_anywhere_trust_anchor_created.yml",
+    "aws/cloudtrail/route53_resolver_query_logging_removed.yml",
+    "aws/cloudtrail/secrets_manager_batch_secret_retrieval.yml",
+    "aws/cloudtrail/secrets_manager_secret_read_by_iam_user.yml",
+    "aws/cloudtrail/security_group_admin_port_open_to_world.yml",
+    "aws/cloudtrail/ssm_parameters_read_by_iam_user.yml",
+    "aws/cloudtrail/ssm_session_started_by_iam_user.yml",
+    "aws/cloudtrail/ssm_shell_command_sent.yml",
+    "aws/cloudtrail/sts_federation_token_requested.yml",
+    "aws/cloudtrail/vpc_flow_logs_deleted.yml",
 ];
 
 /// Compiles the bundled rules. They are tested to load, so an error here is a
@@ -21,7 +57,11 @@ pub fn bundled_rules() -> Result<Vec<CompiledRule>, RuleError> {
     let placeholders = Placeholders::new();
     let mut rules = Vec::new();
     for (path, text) in BUNDLED_RULES {
-        rules.extend(parse_rules(&format!("bundled:{path}"), text, &placeholders)?);
+        rules.extend(parse_rules(
+            &format!("bundled:{path}"),
+            text,
+            &placeholders,
+        )?);
     }
     Ok(rules)
 }

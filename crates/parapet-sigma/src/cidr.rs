@@ -24,9 +24,21 @@ impl Cidr {
             return None;
         }
         let host_bits = width - bits;
-        let full = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
-        let mask = if host_bits >= 128 { 0 } else { full & !((1u128 << host_bits) - 1) };
-        Some(Cidr { network: value & mask, mask, v6 })
+        let full = if width == 128 {
+            u128::MAX
+        } else {
+            (1u128 << width) - 1
+        };
+        let mask = if host_bits >= 128 {
+            0
+        } else {
+            full & !((1u128 << host_bits) - 1)
+        };
+        Some(Cidr {
+            network: value & mask,
+            mask,
+            v6,
+        })
     }
 
     pub(crate) fn contains(&self, text: &str) -> bool {

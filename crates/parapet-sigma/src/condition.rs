@@ -86,11 +86,18 @@ pub(crate) fn parse_condition(text: &str, names: &[String]) -> Result<Cond, Stri
     if tokens.is_empty() {
         return Err("the condition is empty".into());
     }
-    let mut parser = Parser { tokens, pos: 0, names };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        names,
+    };
     let cond = parser.or()?;
     match parser.tokens.get(parser.pos) {
         None => Ok(cond),
-        Some(token) => Err(format!("unexpected {} after a complete expression", describe(token))),
+        Some(token) => Err(format!(
+            "unexpected {} after a complete expression",
+            describe(token)
+        )),
     }
 }
 
@@ -126,7 +133,11 @@ impl Parser<'_> {
             self.pos += 1;
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Cond::Or(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Cond::Or(items)
+        })
     }
 
     fn and(&mut self) -> Result<Cond, String> {
@@ -135,7 +146,11 @@ impl Parser<'_> {
             self.pos += 1;
             items.push(self.not()?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Cond::And(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Cond::And(items)
+        })
     }
 
     fn not(&mut self) -> Result<Cond, String> {
@@ -160,7 +175,9 @@ impl Parser<'_> {
             Some(Token::Number(n)) => self.quantified(Some(n)),
             Some(Token::Name(name)) => {
                 if name.contains('*') {
-                    return Err(format!("pattern `{name}` needs `1 of` or `all of` before it"));
+                    return Err(format!(
+                        "pattern `{name}` needs `1 of` or `all of` before it"
+                    ));
                 }
                 self.index_of(&name).map(Cond::Search)
             }
@@ -174,15 +191,24 @@ impl Parser<'_> {
             return Err("expected `of` after `all` or a number".into());
         }
         let targets: Vec<usize> = match self.next() {
-            Some(Token::Them) => (0..self.names.len()).filter(|&i| !self.names[i].starts_with('_')).collect(),
+            Some(Token::Them) => (0..self.names.len())
+                .filter(|&i| !self.names[i].starts_with('_'))
+                .collect(),
             Some(Token::Name(pattern)) => {
-                let found: Vec<usize> = (0..self.names.len()).filter(|&i| wildcard_eq(&pattern, &self.names[i])).collect();
+                let found: Vec<usize> = (0..self.names.len())
+                    .filter(|&i| wildcard_eq(&pattern, &self.names[i]))
+                    .collect();
                 if found.is_empty() {
                     return Err(format!("`{pattern}` matches no search identifier"));
                 }
                 found
             }
-            Some(other) => return Err(format!("expected a search identifier pattern or `them` after `of`, found {}", describe(&other))),
+            Some(other) => {
+                return Err(format!(
+                    "expected a search identifier pattern or `them` after `of`, found {}",
+                    describe(&other)
+                ))
+            }
             None => return Err("the condition ends after `of`".into()),
         };
         Ok(match count {
@@ -193,10 +219,12 @@ impl Parser<'_> {
     }
 
     fn index_of(&self, name: &str) -> Result<usize, String> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .ok_or_else(|| format!("`{name}` is not a search identifier of this rule (known: {})", self.names.join(", ")))
+        self.names.iter().position(|n| n == name).ok_or_else(|| {
+            format!(
+                "`{name}` is not a search identifier of this rule (known: {})",
+                self.names.join(", ")
+            )
+        })
     }
 }
 
@@ -205,7 +233,10 @@ fn wildcard_eq(pattern: &str, name: &str) -> bool {
         None => pattern == name,
         Some((head, tail)) => {
             name.starts_with(head)
-                && (0..=name.len() - head.len()).any(|i| name.is_char_boundary(head.len() + i) && wildcard_eq(tail, &name[head.len() + i..]))
+                && (0..=name.len() - head.len()).any(|i| {
+                    name.is_char_boundary(head.len() + i)
+                        && wildcard_eq(tail, &name[head.len() + i..])
+                })
         }
     }
 }
@@ -234,27 +265,56 @@ mod tests {
     use super::*;
 
     fn names() -> Vec<String> {
-        ["selection", "selection_status_a", "selection_status_b", "filter_main_x", "_private"].map(String::from).to_vec()
+        [
+            "selection",
+            "selection_status_a",
+            "selection_status_b",
+            "filter_main_x",
+            "_private",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     #[test]
     fn precedence_is_or_and_not() {
-        let c = parse_condition("selection or not filter_main_x and selection_status_a", &names()).unwrap();
+        let c = parse_condition(
+            "selection or not filter_main_x and selection_status_a",
+            &names(),
+        )
+        .unwrap();
         assert_eq!(
             c,
-            Cond::Or(vec![Cond::Search(0), Cond::And(vec![Cond::Not(Box::new(Cond::Search(3))), Cond::Search(1)])])
+            Cond::Or(vec![
+                Cond::Search(0),
+                Cond::And(vec![Cond::Not(Box::new(Cond::Search(3))), Cond::Search(1)])
+            ])
         );
     }
 
     #[test]
     fn quantifiers_expand_patterns_and_them() {
-        let c = parse_condition("selection and 1 of selection_status_* and not 1 of filter*", &names()).unwrap();
+        let c = parse_condition(
+            "selection and 1 of selection_status_* and not 1 of filter*",
+            &names(),
+        )
+        .unwrap();
         assert_eq!(
             c,
-            Cond::And(vec![Cond::Search(0), Cond::AtLeast(1, vec![1, 2]), Cond::Not(Box::new(Cond::AtLeast(1, vec![3])))])
+            Cond::And(vec![
+                Cond::Search(0),
+                Cond::AtLeast(1, vec![1, 2]),
+                Cond::Not(Box::new(Cond::AtLeast(1, vec![3])))
+            ])
         );
-        assert_eq!(parse_condition("all of them", &names()).unwrap(), Cond::All(vec![0, 1, 2, 3]));
-        assert_eq!(parse_condition("(2 of selection*)", &names()).unwrap(), Cond::AtLeast(2, vec![0, 1, 2]));
+        assert_eq!(
+            parse_condition("all of them", &names()).unwrap(),
+            Cond::All(vec![0, 1, 2, 3])
+        );
+        assert_eq!(
+            parse_condition("(2 of selection*)", &names()).unwrap(),
+            Cond::AtLeast(2, vec![0, 1, 2])
+        );
     }
 
     #[test]

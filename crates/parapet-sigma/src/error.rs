@@ -12,6 +12,10 @@ pub struct RuleError {
 
 impl RuleError {
     pub fn new(source_name: &str, construct: impl Into<String>, reason: impl Into<String>) -> Self {
-        RuleError { source_name: source_name.to_string(), construct: construct.into(), reason: reason.into() }
+        RuleError {
+            source_name: source_name.to_string(),
+            construct: construct.into(),
+            reason: reason.into(),
+        }
     }
 }

@@ -61,24 +61,44 @@ pub struct Detector {
 impl Detector {
     /// Keeps the rules whose logsource fits `kind` and indexes them.
     pub fn new(rules: &[CompiledRule], kind: &EventKind) -> Detector {
-        let rules: Vec<CompiledRule> = rules.iter().filter(|r| kind.accepts(&r.logsource)).cloned().collect();
-        let mut keyed: Vec<KeyIndex> = kind.key_fields.iter().map(|&field| KeyIndex { field, rules: FastMap::default() }).collect();
+        let rules: Vec<CompiledRule> = rules
+            .iter()
+            .filter(|r| kind.accepts(&r.logsource))
+            .cloned()
+            .collect();
+        let mut keyed: Vec<KeyIndex> = kind
+            .key_fields
+            .iter()
+            .map(|&field| KeyIndex {
+                field,
+                rules: FastMap::default(),
+            })
+            .collect();
         let mut unkeyed = Vec::new();
         for (n, rule) in rules.iter().enumerate() {
             let n = n as u32;
             let slot = keyed.iter_mut().find_map(|index| {
-                required_values(&rule.condition, &rule.searches, index.field).map(|values| (index, values))
+                required_values(&rule.condition, &rule.searches, index.field)
+                    .map(|values| (index, values))
             });
             match slot {
                 Some((index, values)) => {
                     for value in values {
-                        index.rules.entry(value.into_boxed_str()).or_default().push(n);
+                        index
+                            .rules
+                            .entry(value.into_boxed_str())
+                            .or_default()
+                            .push(n);
                     }
                 }
                 None => unkeyed.push(n),
             }
         }
-        Detector { rules, keyed, unkeyed }
+        Detector {
+            rules,
+            keyed,
+            unkeyed,
+        }
     }
 
     pub fn rules(&self) -> &[CompiledRule] {
@@ -102,7 +122,9 @@ impl Detector {
                 let lowered = &mut buf[..value.len()];
                 lowered.copy_from_slice(value.as_bytes());
                 lowered.make_ascii_lowercase();
-                std::str::from_utf8(lowered).ok().and_then(|key| index.rules.get(key))
+                std::str::from_utf8(lowered)
+                    .ok()
+                    .and_then(|key| index.rules.get(key))
             } else {
                 index.rules.get(value.to_lowercase().as_str())
             };
@@ -130,14 +152,35 @@ fn required_values(cond: &Cond, searches: &[Search], field: &str) -> Option<BTre
             Some(acc)
         })
     };
-    let smallest = |sets: Vec<Option<BTreeSet<String>>>| sets.into_iter().flatten().min_by_key(BTreeSet::len);
+    let smallest =
+        |sets: Vec<Option<BTreeSet<String>>>| sets.into_iter().flatten().min_by_key(BTreeSet::len);
     match cond {
         Cond::Search(i) => search_values(&searches[*i], field),
         Cond::Not(_) => None,
-        Cond::And(items) => smallest(items.iter().map(|c| required_values(c, searches, field)).collect()),
-        Cond::Or(items) => union(items.iter().map(|c| required_values(c, searches, field)).collect()),
-        Cond::All(targets) => smallest(targets.iter().map(|&i| search_values(&searches[i], field)).collect()),
-        Cond::AtLeast(_, targets) => union(targets.iter().map(|&i| search_values(&searches[i], field)).collect()),
+        Cond::And(items) => smallest(
+            items
+                .iter()
+                .map(|c| required_values(c, searches, field))
+                .collect(),
+        ),
+        Cond::Or(items) => union(
+            items
+                .iter()
+                .map(|c| required_values(c, searches, field))
+                .collect(),
+        ),
+        Cond::All(targets) => smallest(
+            targets
+                .iter()
+                .map(|&i| search_values(&searches[i], field))
+                .collect(),
+        ),
+        Cond::AtLeast(_, targets) => union(
+            targets
+                .iter()
+                .map(|&i| search_values(&searches[i], field))
+                .collect(),
+        ),
     }
 }
 
@@ -147,7 +190,11 @@ fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
             .iter()
             .filter(|c| c.field.name == field)
             .filter_map(|c| match &c.kind {
-                CheckKind::Values { values, all: false, negate: false } => values
+                CheckKind::Values {
+                    values,
+                    all: false,
+                    negate: false,
+                } => values
                     .iter()
                     .map(|v| v.exact_values())
                     .collect::<Option<Vec<_>>>()
@@ -155,10 +202,13 @@ fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
                 _ => None,
             })
             .min_by_key(BTreeSet::len),
-        Search::AnyOf(items) => items.iter().map(|s| search_values(s, field)).try_fold(BTreeSet::new(), |mut acc, set| {
-            acc.extend(set?);
-            Some(acc)
-        }),
+        Search::AnyOf(items) => items.iter().map(|s| search_values(s, field)).try_fold(
+            BTreeSet::new(),
+            |mut acc, set| {
+                acc.extend(set?);
+                Some(acc)
+            },
+        ),
         Search::Keywords { .. } => None,
     }
 }

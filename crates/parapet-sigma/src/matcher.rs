@@ -31,7 +31,7 @@ pub(crate) struct StrMatcher {
     cased: bool,
     /// Pattern is ASCII: fold case byte by byte.
     ascii: bool,
-    finder: Option<memmem::Finder<'static>>,
+    finder: Option<Box<memmem::Finder<'static>>>,
 }
 
 impl StrMatcher {
@@ -44,12 +44,17 @@ impl StrMatcher {
         });
         let shape = shape_of(tokens);
         let finder = match &shape {
-            StrShape::Contains(needle) if cased || !has_ascii_letters(needle) => {
-                Some(memmem::Finder::new(needle.as_bytes()).into_owned())
-            }
+            StrShape::Contains(needle) if cased || !has_ascii_letters(needle) => Some(Box::new(
+                memmem::Finder::new(needle.as_bytes()).into_owned(),
+            )),
             _ => None,
         };
-        StrMatcher { shape, cased, ascii, finder }
+        StrMatcher {
+            shape,
+            cased,
+            ascii,
+            finder,
+        }
     }
 
     pub(crate) fn shape(&self) -> &StrShape {
@@ -66,7 +71,13 @@ impl StrMatcher {
 
     fn matches_folded(&self, hay: &str, fold: bool) -> bool {
         let h = hay.as_bytes();
-        let eq = |a: &[u8], b: &[u8]| if fold { a.eq_ignore_ascii_case(b) } else { a == b };
+        let eq = |a: &[u8], b: &[u8]| {
+            if fold {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
         match &self.shape {
             StrShape::Exact(p) => h.len() == p.len() && eq(h, p.as_bytes()),
             StrShape::Prefix(p) => h.len() >= p.len() && eq(&h[..p.len()], p.as_bytes()),
@@ -161,7 +172,11 @@ fn glob_match(tokens: &[GlobToken], hay: &[u8], fold: bool) -> bool {
                 let lit = lit.as_bytes();
                 let fits = hay.len() - h >= lit.len() && {
                     let window = &hay[h..h + lit.len()];
-                    if fold { window.eq_ignore_ascii_case(lit) } else { window == lit }
+                    if fold {
+                        window.eq_ignore_ascii_case(lit)
+                    } else {
+                        window == lit
+                    }
                 };
                 fits.then_some(lit.len())
             }
@@ -209,9 +224,13 @@ mod tests {
         assert!(StrMatcher::new(vec![lit("CreateUser")], false).matches("createuser"));
         assert!(!StrMatcher::new(vec![lit("CreateUser")], true).matches("createuser"));
         assert!(StrMatcher::new(vec![lit("Get"), Star], false).matches("getObject"));
-        assert!(StrMatcher::new(vec![Star, lit(".AMAZONAWS.com")], false).matches("iam.amazonaws.com"));
-        assert!(StrMatcher::new(vec![Star, lit("Admin"), Star], false).matches("arn:aws:iam::aws:policy/AdministratorAccess"));
-        assert!(!StrMatcher::new(vec![Star, lit("Admin"), Star], false).matches("arn:aws:iam::aws:policy/ReadOnly"));
+        assert!(
+            StrMatcher::new(vec![Star, lit(".AMAZONAWS.com")], false).matches("iam.amazonaws.com")
+        );
+        assert!(StrMatcher::new(vec![Star, lit("Admin"), Star], false)
+            .matches("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assert!(!StrMatcher::new(vec![Star, lit("Admin"), Star], false)
+            .matches("arn:aws:iam::aws:policy/ReadOnly"));
         assert!(StrMatcher::new(vec![Star, lit("ÄRGER"), Star], false).matches("viel ärger hier"));
     }
 
@@ -233,7 +252,10 @@ mod tests {
                 Some((Literal(l), rest)) => {
                     let l: Vec<char> = l.chars().collect();
                     h.len() >= l.len()
-                        && h[..l.len()].iter().zip(&l).all(|(a, b)| a.eq_ignore_ascii_case(b))
+                        && h[..l.len()]
+                            .iter()
+                            .zip(&l)
+                            .all(|(a, b)| a.eq_ignore_ascii_case(b))
                         && go(rest, &h[l.len()..])
                 }
             }

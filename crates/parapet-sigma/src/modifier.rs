@@ -39,7 +39,8 @@ pub(crate) enum TimePart {
     Year,
 }
 
-pub(crate) const KNOWN: &str = "all, startswith, endswith, contains, exists, cased, neq, windash, re, i, m, s, \
+pub(crate) const KNOWN: &str =
+    "all, startswith, endswith, contains, exists, cased, neq, windash, re, i, m, s, \
 base64, base64offset, utf16le, utf16be, utf16, wide, lt, lte, gt, gte, cidr, expand, fieldref, \
 minute, hour, day, week, month, year";
 

@@ -8,7 +8,9 @@ use crate::{parse_rules, CompiledRule, Detector, EventKind, Placeholders};
 fn rule_with(detection: &str, placeholders: &Placeholders) -> Result<CompiledRule, String> {
     let indented: String = detection.lines().map(|l| format!("    {l}\n")).collect();
     let text = format!("title: t\nid: r1\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n{indented}");
-    parse_rules("test.yml", &text, placeholders).map(|mut r| r.remove(0)).map_err(|e| e.to_string())
+    parse_rules("test.yml", &text, placeholders)
+        .map(|mut r| r.remove(0))
+        .map_err(|e| e.to_string())
 }
 
 fn rule(detection: &str) -> CompiledRule {
@@ -41,7 +43,10 @@ fn maps_are_and_and_lists_of_maps_are_or() {
 #[test]
 fn contains_startswith_endswith_all_and_cased() {
     let r = rule("sel:\n    f|contains|all:\n        - admin\n        - policy\ncondition: sel");
-    assert!(hit(&r, r#"{"f":"arn:aws:iam::aws:policy/AdministratorAccess"}"#));
+    assert!(hit(
+        &r,
+        r#"{"f":"arn:aws:iam::aws:policy/AdministratorAccess"}"#
+    ));
     assert!(!hit(&r, r#"{"f":"AdministratorAccess"}"#));
     let r = rule("sel:\n    f|startswith: 'Get'\n    g|endswith: '.AMAZONAWS.COM'\ncondition: sel");
     assert!(hit(&r, r#"{"f":"getSecret","g":"iam.amazonaws.com"}"#));
@@ -74,7 +79,11 @@ fn null_empty_and_exists() {
     assert!(hit(&r, r#"{"f":null}"#) && !hit(&r, r#"{"g":1}"#));
     let r = rule("sel:\n    a.b|exists: false\ncondition: sel");
     assert!(hit(&r, r#"{"a":{}}"#) && !hit(&r, r#"{"a":{"b":""}}"#));
-    assert!(rule_with("sel:\n    f|exists: maybe\ncondition: sel", &Placeholders::new()).is_err());
+    assert!(rule_with(
+        "sel:\n    f|exists: maybe\ncondition: sel",
+        &Placeholders::new()
+    )
+    .is_err());
 }
 
 #[test]
@@ -100,7 +109,11 @@ fn regex_with_flags() {
     assert!(hit(&r, r#"{"f":"a\nb\nc"}"#));
     let r = rule("sel:\n    f|re|s: 'a.b'\ncondition: sel");
     assert!(hit(&r, r#"{"f":"a\nb"}"#));
-    assert!(rule_with("sel:\n    f|re: '('\ncondition: sel", &Placeholders::new()).unwrap_err().contains("invalid regular expression"));
+    assert!(
+        rule_with("sel:\n    f|re: '('\ncondition: sel", &Placeholders::new())
+            .unwrap_err()
+            .contains("invalid regular expression")
+    );
 }
 
 #[test]
@@ -111,9 +124,16 @@ fn base64_and_base64offset() {
     let r = rule("sel:\n    f|base64offset|contains: 'http://'\ncondition: sel");
     for prefix in ["", "a", "ab", "abc"] {
         let encoded = b64.encode(format!("{prefix}http://evil.example/x"));
-        assert!(hit(&r, &format!(r#"{{"f":"{encoded}"}}"#)), "offset {}", prefix.len());
+        assert!(
+            hit(&r, &format!(r#"{{"f":"{encoded}"}}"#)),
+            "offset {}",
+            prefix.len()
+        );
     }
-    assert!(!hit(&r, &format!(r#"{{"f":"{}"}}"#, b64.encode("nothing here at all"))));
+    assert!(!hit(
+        &r,
+        &format!(r#"{{"f":"{}"}}"#, b64.encode("nothing here at all"))
+    ));
 }
 
 #[test]
@@ -125,7 +145,10 @@ fn utf16_encodings_then_base64() {
     let be: Vec<u8> = "cmd".encode_utf16().flat_map(u16::to_be_bytes).collect();
     let r = rule("sel:\n    f|utf16be|base64: 'cmd'\ncondition: sel");
     assert!(hit(&r, &format!(r#"{{"f":"{}"}}"#, b64.encode(&be))));
-    let bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(wide.iter().copied()).collect();
+    let bom: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(wide.iter().copied())
+        .collect();
     let r = rule("sel:\n    f|utf16|base64: 'cmd'\ncondition: sel");
     assert!(hit(&r, &format!(r#"{{"f":"{}"}}"#, b64.encode(&bom))));
     let r = rule("sel:\n    f|utf16le: 'ab'\ncondition: sel");
@@ -136,7 +159,10 @@ fn utf16_encodings_then_base64() {
 fn windash_permutes_dashes() {
     let r = rule("sel:\n    f|windash|contains: ' -enc '\ncondition: sel");
     for dash in ["-", "/", "\u{2013}", "\u{2014}", "\u{2015}"] {
-        assert!(hit(&r, &format!(r#"{{"f":"powershell {dash}enc AAA"}}"#)), "{dash}");
+        assert!(
+            hit(&r, &format!(r#"{{"f":"powershell {dash}enc AAA"}}"#)),
+            "{dash}"
+        );
     }
     assert!(!hit(&r, r#"{"f":"powershell +enc AAA"}"#));
 }
@@ -145,25 +171,48 @@ fn windash_permutes_dashes() {
 fn numeric_comparisons() {
     let r = rule("sel:\n    n|gte: 10\n    m|lt: 2.5\ncondition: sel");
     assert!(hit(&r, r#"{"n":10,"m":2}"#) && hit(&r, r#"{"n":"11","m":-1}"#));
-    assert!(!hit(&r, r#"{"n":9,"m":2}"#) && !hit(&r, r#"{"n":10,"m":2.5}"#) && !hit(&r, r#"{"n":"x","m":1}"#));
+    assert!(
+        !hit(&r, r#"{"n":9,"m":2}"#)
+            && !hit(&r, r#"{"n":10,"m":2.5}"#)
+            && !hit(&r, r#"{"n":"x","m":1}"#)
+    );
     let r = rule("sel:\n    n|gt: 1\n    k|lte: 1\ncondition: sel");
     assert!(hit(&r, r#"{"n":2,"k":1}"#) && !hit(&r, r#"{"n":1,"k":1}"#));
-    assert!(rule_with("sel:\n    n|gt: lots\ncondition: sel", &Placeholders::new()).unwrap_err().contains("not a number"));
+    assert!(
+        rule_with("sel:\n    n|gt: lots\ncondition: sel", &Placeholders::new())
+            .unwrap_err()
+            .contains("not a number")
+    );
 }
 
 #[test]
 fn cidr_v4_and_v6() {
     let r = rule("sel:\n    sourceIPAddress|cidr:\n        - 10.0.0.0/8\n        - 2001:db8::/32\ncondition: sel");
-    assert!(hit(&r, r#"{"sourceIPAddress":"10.9.8.7"}"#) && hit(&r, r#"{"sourceIPAddress":"2001:db8:1::5"}"#));
-    assert!(!hit(&r, r#"{"sourceIPAddress":"8.8.8.8"}"#) && !hit(&r, r#"{"sourceIPAddress":"cloudtrail.amazonaws.com"}"#));
+    assert!(
+        hit(&r, r#"{"sourceIPAddress":"10.9.8.7"}"#)
+            && hit(&r, r#"{"sourceIPAddress":"2001:db8:1::5"}"#)
+    );
+    assert!(
+        !hit(&r, r#"{"sourceIPAddress":"8.8.8.8"}"#)
+            && !hit(&r, r#"{"sourceIPAddress":"cloudtrail.amazonaws.com"}"#)
+    );
 }
 
 #[test]
 fn fieldref_compares_two_fields() {
     let r = rule("sel:\n    a|fieldref: b\ncondition: sel");
-    assert!(hit(&r, r#"{"a":"Bob","b":"bob"}"#) && !hit(&r, r#"{"a":"bob","b":"alice"}"#) && !hit(&r, r#"{"a":"bob"}"#));
-    let r = rule("sel:\n    userIdentity.arn|fieldref|endswith: requestParameters.userName\ncondition: sel");
-    assert!(hit(&r, r#"{"userIdentity":{"arn":"arn:aws:iam::1:user/bob"},"requestParameters":{"userName":"bob"}}"#));
+    assert!(
+        hit(&r, r#"{"a":"Bob","b":"bob"}"#)
+            && !hit(&r, r#"{"a":"bob","b":"alice"}"#)
+            && !hit(&r, r#"{"a":"bob"}"#)
+    );
+    let r = rule(
+        "sel:\n    userIdentity.arn|fieldref|endswith: requestParameters.userName\ncondition: sel",
+    );
+    assert!(hit(
+        &r,
+        r#"{"userIdentity":{"arn":"arn:aws:iam::1:user/bob"},"requestParameters":{"userName":"bob"}}"#
+    ));
     let r = rule("sel:\n    a|fieldref|neq: b\ncondition: sel");
     assert!(hit(&r, r#"{"a":"x","b":"y"}"#) && !hit(&r, r#"{"a":"x","b":"X"}"#));
 }
@@ -172,18 +221,40 @@ fn fieldref_compares_two_fields() {
 fn expand_uses_placeholders_or_refuses_the_rule() {
     let mut placeholders = Placeholders::new();
     placeholders.insert("Admins".into(), vec!["alice".into(), "bob*".into()]);
-    let r = rule_with("sel:\n    user|expand: '%Admins%'\ncondition: sel", &placeholders).unwrap();
-    assert!(hit(&r, r#"{"user":"alice"}"#) && hit(&r, r#"{"user":"bobby"}"#) && !hit(&r, r#"{"user":"carol"}"#));
-    let err = rule_with("sel:\n    user|expand: '%Servers%'\ncondition: sel", &placeholders).unwrap_err();
-    assert!(err.contains("%Servers%") && err.contains("detection.sel"), "{err}");
-    let r = rule_with("sel:\n    f|expand: '\\%plain%Admins%'\ncondition: sel", &placeholders).unwrap();
+    let r = rule_with(
+        "sel:\n    user|expand: '%Admins%'\ncondition: sel",
+        &placeholders,
+    )
+    .unwrap();
+    assert!(
+        hit(&r, r#"{"user":"alice"}"#)
+            && hit(&r, r#"{"user":"bobby"}"#)
+            && !hit(&r, r#"{"user":"carol"}"#)
+    );
+    let err = rule_with(
+        "sel:\n    user|expand: '%Servers%'\ncondition: sel",
+        &placeholders,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("%Servers%") && err.contains("detection.sel"),
+        "{err}"
+    );
+    let r = rule_with(
+        "sel:\n    f|expand: '\\%plain%Admins%'\ncondition: sel",
+        &placeholders,
+    )
+    .unwrap();
     assert!(hit(&r, r#"{"f":"%plainalice"}"#));
 }
 
 #[test]
 fn time_modifiers_extract_parts() {
     let r = rule("sel:\n    eventTime|hour|gte: 22\ncondition: sel");
-    assert!(hit(&r, r#"{"eventTime":"2024-07-30T23:10:00Z"}"#) && !hit(&r, r#"{"eventTime":"2024-07-30T12:00:00Z"}"#));
+    assert!(
+        hit(&r, r#"{"eventTime":"2024-07-30T23:10:00Z"}"#)
+            && !hit(&r, r#"{"eventTime":"2024-07-30T12:00:00Z"}"#)
+    );
     let r = rule("sel:\n    eventTime|month: 7\n    eventTime|year: 2024\n    eventTime|day: 30\n    eventTime|week: 31\n    eventTime|minute: 10\ncondition: sel");
     assert!(hit(&r, r#"{"eventTime":"2024-07-30T23:10:00Z"}"#));
 }
@@ -191,8 +262,11 @@ fn time_modifiers_extract_parts() {
 #[test]
 fn keywords_search_every_field() {
     let r = rule("keywords:\n    - 'evil.example'\n    - 'mimikatz'\ncondition: keywords");
-    assert!(hit(&r, r#"{"a":{"b":["x","see EVIL.example now"]}}"#) && !hit(&r, r#"{"a":"benign"}"#));
-    let r = rule("keywords:\n    '|all':\n        - 'alpha'\n        - 'beta'\ncondition: keywords");
+    assert!(
+        hit(&r, r#"{"a":{"b":["x","see EVIL.example now"]}}"#) && !hit(&r, r#"{"a":"benign"}"#)
+    );
+    let r =
+        rule("keywords:\n    '|all':\n        - 'alpha'\n        - 'beta'\ncondition: keywords");
     assert!(hit(&r, r#"{"x":"alpha","y":{"z":"beta"}}"#) && !hit(&r, r#"{"x":"alpha"}"#));
 }
 
@@ -205,11 +279,30 @@ fn conditions_with_quantifiers_and_lists() {
 
 #[test]
 fn rule_errors_name_file_construct_and_reason() {
-    let err = rule_with("sel:\n    f|contians: x\ncondition: sel", &Placeholders::new()).unwrap_err();
-    assert!(err.starts_with("test.yml: detection.sel:") && err.contains("unknown modifier `contians`"), "{err}");
-    let err = rule_with("sel:\n    f: x\ncondition: sel | count() > 3", &Placeholders::new()).unwrap_err();
-    assert!(err.contains("detection.condition") && err.contains("correlation rule"), "{err}");
-    let err = parse_rules("c.yml", "title: c\ncorrelation:\n    type: event_count\n", &Placeholders::new()).unwrap_err();
+    let err = rule_with(
+        "sel:\n    f|contians: x\ncondition: sel",
+        &Placeholders::new(),
+    )
+    .unwrap_err();
+    assert!(
+        err.starts_with("test.yml: detection.sel:") && err.contains("unknown modifier `contians`"),
+        "{err}"
+    );
+    let err = rule_with(
+        "sel:\n    f: x\ncondition: sel | count() > 3",
+        &Placeholders::new(),
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("detection.condition") && err.contains("correlation rule"),
+        "{err}"
+    );
+    let err = parse_rules(
+        "c.yml",
+        "title: c\ncorrelation:\n    type: event_count\n",
+        &Placeholders::new(),
+    )
+    .unwrap_err();
     assert_eq!(err.construct, "correlation");
     let err = parse_rules("bad.yml", "title: [unclosed", &Placeholders::new()).unwrap_err();
     assert_eq!(err.construct, "yaml");
@@ -221,10 +314,22 @@ fn detector_runs_only_rules_of_the_event_logsource_and_uses_the_index() {
         format!("title: {id}\nid: {id}\nlogsource:\n    product: {product}\n    service: cloudtrail\ndetection:\n{detection}")
     };
     let mut rules = Vec::new();
-    let by_name = text("by-name", "aws", "    sel:\n        eventName: StopLogging\n    condition: sel\n");
+    let by_name = text(
+        "by-name",
+        "aws",
+        "    sel:\n        eventName: StopLogging\n    condition: sel\n",
+    );
     let by_source = text("by-source", "aws", "    sel:\n        eventSource: iam.amazonaws.com\n        eventName|startswith: Create\n    condition: sel\n");
-    let unkeyed = text("unkeyed", "aws", "    sel:\n        errorCode: AccessDenied\n    condition: sel\n");
-    let other = text("azure", "azure", "    sel:\n        eventName: StopLogging\n    condition: sel\n");
+    let unkeyed = text(
+        "unkeyed",
+        "aws",
+        "    sel:\n        errorCode: AccessDenied\n    condition: sel\n",
+    );
+    let other = text(
+        "azure",
+        "azure",
+        "    sel:\n        eventName: StopLogging\n    condition: sel\n",
+    );
     for t in [by_name, by_source, unkeyed, other] {
         rules.extend(parse_rules("t.yml", &t, &Placeholders::new()).unwrap());
     }
@@ -234,9 +339,61 @@ fn detector_runs_only_rules_of_the_event_logsource_and_uses_the_index() {
     let ids = |json: &str| {
         let mut out = Vec::new();
         detector.matches(&sonic_rs::from_str(json).unwrap(), &mut out);
-        out.iter().map(|&i| detector.rules()[i].meta.id.clone()).collect::<Vec<_>>()
+        out.iter()
+            .map(|&i| detector.rules()[i].meta.id.clone())
+            .collect::<Vec<_>>()
     };
-    assert_eq!(ids(r#"{"eventName":"stoplogging","errorCode":"AccessDenied"}"#), ["by-name", "unkeyed"]);
-    assert_eq!(ids(r#"{"eventName":"CreateUser","eventSource":"iam.amazonaws.com"}"#), ["by-source"]);
+    assert_eq!(
+        ids(r#"{"eventName":"stoplogging","errorCode":"AccessDenied"}"#),
+        ["by-name", "unkeyed"]
+    );
+    assert_eq!(
+        ids(r#"{"eventName":"CreateUser","eventSource":"iam.amazonaws.com"}"#),
+        ["by-source"]
+    );
     assert!(ids(r#"{"eventName":"CreateUser","eventSource":"s3.amazonaws.com"}"#).is_empty());
+}
+
+#[test]
+fn bundled_rules_load_with_unique_ids_and_complete_docs() {
+    let rules = crate::bundled_rules().unwrap();
+    assert_eq!(rules.len(), crate::BUNDLED_RULES.len());
+    let mut ids = std::collections::BTreeSet::new();
+    for rule in &rules {
+        let m = &rule.meta;
+        assert!(ids.insert(m.id.clone()), "duplicate id {}", m.id);
+        assert_eq!(m.id.len(), 36, "{}: id must be a UUID", m.source);
+        assert!(
+            m.description.as_deref().is_some_and(|d| d.len() > 40),
+            "{}: description",
+            m.source
+        );
+        assert!(
+            !m.attack.techniques.is_empty() && !m.attack.tactics.is_empty(),
+            "{}: ATT&CK tags",
+            m.source
+        );
+        assert!(
+            !m.references.is_empty() && !m.falsepositives.is_empty(),
+            "{}: references, falsepositives",
+            m.source
+        );
+        assert_eq!(
+            (m.author.as_deref(), m.license.as_deref()),
+            (Some("Parapet"), Some("Apache-2.0")),
+            "{}",
+            m.source
+        );
+        assert!(
+            EventKind::CLOUDTRAIL.accepts(&rule.logsource),
+            "{}",
+            m.source
+        );
+    }
+    let detector = Detector::new(&rules, &EventKind::CLOUDTRAIL);
+    assert_eq!(
+        detector.unindexed_count(),
+        0,
+        "every bundled rule pins eventName or eventSource"
+    );
 }

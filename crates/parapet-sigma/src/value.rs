@@ -63,7 +63,9 @@ impl Pattern {
             Pattern::Regex(re) => with_text(leaf, |s| re.is_match(s)).unwrap_or(false),
             Pattern::Cidr(c) => with_text(leaf, |s| c.contains(s)).unwrap_or(false),
             Pattern::Cmp(op, right) => with_text(leaf, |s| {
-                s.trim().parse::<f64>().is_ok_and(|left| op.holds(left, *right))
+                s.trim()
+                    .parse::<f64>()
+                    .is_ok_and(|left| op.holds(left, *right))
             })
             .unwrap_or(false),
             Pattern::Time(part, op, right) => with_text(leaf, |s| {
@@ -100,11 +102,20 @@ pub(crate) fn build_value(
     placeholders: &Placeholders,
 ) -> Result<ValueSpec, String> {
     let text = match raw {
-        Yaml::Null => return Ok(ValueSpec { alternatives: vec![Pattern::Null] }),
+        Yaml::Null => {
+            return Ok(ValueSpec {
+                alternatives: vec![Pattern::Null],
+            })
+        }
         Yaml::String(s) => s.clone(),
         Yaml::Number(n) => n.to_string(),
         Yaml::Bool(b) => b.to_string(),
-        other => return Err(format!("expected a string, number, boolean or null, found {}", yaml_kind(other))),
+        other => {
+            return Err(format!(
+                "expected a string, number, boolean or null, found {}",
+                yaml_kind(other)
+            ))
+        }
     };
     let has = |m: Modifier| modifiers.contains(&m);
     let cmp = modifiers.iter().find_map(|m| match m {
@@ -126,7 +137,9 @@ pub(crate) fn build_value(
         return Ok(single(Pattern::Cmp(op, parse_number(&text)?)));
     }
     if has(Modifier::Cidr) {
-        let cidr = Cidr::parse(&text).ok_or_else(|| format!("`{text}` is not a CIDR range such as 10.0.0.0/8 or fd00::/8"))?;
+        let cidr = Cidr::parse(&text).ok_or_else(|| {
+            format!("`{text}` is not a CIDR range such as 10.0.0.0/8 or fd00::/8")
+        })?;
         return Ok(single(Pattern::Cidr(cidr)));
     }
     if has(Modifier::Re) {
@@ -143,7 +156,11 @@ pub(crate) fn build_value(
             .map_err(|e| format!("invalid regular expression `{text}`: {e}"))?;
         return Ok(single(Pattern::Regex(re)));
     }
-    let start = if has(Modifier::Expand) { Piece::Tokens(vec![GlobToken::Literal(text.clone())]) } else { Piece::Tokens(parse_wildcards(&text)) };
+    let start = if has(Modifier::Expand) {
+        Piece::Tokens(vec![GlobToken::Literal(text.clone())])
+    } else {
+        Piece::Tokens(parse_wildcards(&text))
+    };
     let mut pieces = vec![start];
     for modifier in modifiers {
         pieces = pieces
@@ -154,7 +171,9 @@ pub(crate) fn build_value(
             .flatten()
             .collect();
         if pieces.len() > MAX_EXPANSION {
-            return Err(format!("modifiers expand this value into more than {MAX_EXPANSION} values"));
+            return Err(format!(
+                "modifiers expand this value into more than {MAX_EXPANSION} values"
+            ));
         }
     }
     let cased = has(Modifier::Cased);
@@ -166,7 +185,9 @@ pub(crate) fn build_value(
 }
 
 fn single(pattern: Pattern) -> ValueSpec {
-    ValueSpec { alternatives: vec![pattern] }
+    ValueSpec {
+        alternatives: vec![pattern],
+    }
 }
 
 fn parse_number(text: &str) -> Result<f64, String> {
@@ -208,7 +229,11 @@ pub(crate) fn parse_wildcards(text: &str) -> Vec<GlobToken> {
                 if !literal.is_empty() {
                     tokens.push(GlobToken::Literal(std::mem::take(&mut literal)));
                 }
-                tokens.push(if c == '*' { GlobToken::Star } else { GlobToken::One });
+                tokens.push(if c == '*' {
+                    GlobToken::Star
+                } else {
+                    GlobToken::One
+                });
             }
             _ => literal.push(c),
         }
@@ -222,7 +247,9 @@ pub(crate) fn parse_wildcards(text: &str) -> Vec<GlobToken> {
 fn into_tokens(piece: Piece) -> Vec<GlobToken> {
     match piece {
         Piece::Tokens(tokens) => tokens,
-        Piece::Bytes(bytes) => vec![GlobToken::Literal(String::from_utf8_lossy(&bytes).into_owned())],
+        Piece::Bytes(bytes) => vec![GlobToken::Literal(
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )],
     }
 }
 
@@ -242,7 +269,11 @@ fn plain_bytes(piece: Piece, modifier: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-fn transform(piece: Piece, modifier: Modifier, placeholders: &Placeholders) -> Result<Vec<Piece>, String> {
+fn transform(
+    piece: Piece,
+    modifier: Modifier,
+    placeholders: &Placeholders,
+) -> Result<Vec<Piece>, String> {
     let b64 = base64::engine::general_purpose::STANDARD;
     Ok(match modifier {
         Modifier::Contains | Modifier::StartsWith | Modifier::EndsWith => {
@@ -255,7 +286,9 @@ fn transform(piece: Piece, modifier: Modifier, placeholders: &Placeholders) -> R
             }
             vec![Piece::Tokens(tokens)]
         }
-        Modifier::Base64 => vec![Piece::Tokens(vec![GlobToken::Literal(b64.encode(plain_bytes(piece, "base64")?))])],
+        Modifier::Base64 => vec![Piece::Tokens(vec![GlobToken::Literal(
+            b64.encode(plain_bytes(piece, "base64")?),
+        )])],
         Modifier::Base64Offset => {
             let bytes = plain_bytes(piece, "base64offset")?;
             const START: [usize; 3] = [0, 2, 3];
@@ -265,7 +298,9 @@ fn transform(piece: Piece, modifier: Modifier, placeholders: &Placeholders) -> R
                     let mut padded = vec![b' '; shift];
                     padded.extend_from_slice(&bytes);
                     let encoded = b64.encode(&padded);
-                    let end = encoded.len().saturating_sub(END_TRIM[(bytes.len() + shift) % 3]);
+                    let end = encoded
+                        .len()
+                        .saturating_sub(END_TRIM[(bytes.len() + shift) % 3]);
                     let slice = encoded.get(START[shift]..end).unwrap_or("");
                     Piece::Tokens(vec![GlobToken::Literal(slice.to_string())])
                 })
@@ -278,7 +313,11 @@ fn transform(piece: Piece, modifier: Modifier, placeholders: &Placeholders) -> R
                 out.extend_from_slice(&[0xFF, 0xFE]);
             }
             for unit in text.encode_utf16() {
-                let bytes = if modifier == Modifier::Utf16Be { unit.to_be_bytes() } else { unit.to_le_bytes() };
+                let bytes = if modifier == Modifier::Utf16Be {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
                 out.extend_from_slice(&bytes);
             }
             vec![Piece::Bytes(out)]
@@ -299,14 +338,21 @@ fn windash(tokens: Vec<GlobToken>) -> Vec<Piece> {
                 let mut texts = vec![String::new()];
                 for c in text.chars() {
                     if DASHES.contains(&c) && texts.len() * DASHES.len() <= MAX_EXPANSION {
-                        texts = texts.iter().flat_map(|t| DASHES.iter().map(move |d| format!("{t}{d}"))).collect();
+                        texts = texts
+                            .iter()
+                            .flat_map(|t| DASHES.iter().map(move |d| format!("{t}{d}")))
+                            .collect();
                     } else {
                         texts.iter_mut().for_each(|t| t.push(c));
                     }
                 }
                 variants = variants
                     .into_iter()
-                    .flat_map(|v| texts.iter().map(move |t| [v.clone(), vec![GlobToken::Literal(t.clone())]].concat()))
+                    .flat_map(|v| {
+                        texts
+                            .iter()
+                            .map(move |t| [v.clone(), vec![GlobToken::Literal(t.clone())]].concat())
+                    })
                     .take(MAX_EXPANSION + 1)
                     .collect();
             }
@@ -333,15 +379,22 @@ fn expand(tokens: Vec<GlobToken>, placeholders: &Placeholders) -> Result<Vec<Pie
             results.iter_mut().for_each(|r| r.push_str("\\%"));
             rest = after;
         } else if let Some(after) = rest.strip_prefix('%') {
-            let end = after.find('%').ok_or_else(|| format!("unclosed placeholder in `{text}`"))?;
+            let end = after
+                .find('%')
+                .ok_or_else(|| format!("unclosed placeholder in `{text}`"))?;
             let name = &after[..end];
             let values = placeholders
                 .get(name)
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| format!("placeholder %{name}% has no values; define it with --placeholder {name}=VALUE"))?;
-            results = results.iter().flat_map(|r| values.iter().map(move |v| format!("{r}{v}"))).collect();
+            results = results
+                .iter()
+                .flat_map(|r| values.iter().map(move |v| format!("{r}{v}")))
+                .collect();
             if results.len() > MAX_EXPANSION {
-                return Err(format!("placeholders expand into more than {MAX_EXPANSION} values"));
+                return Err(format!(
+                    "placeholders expand into more than {MAX_EXPANSION} values"
+                ));
             }
             rest = &after[end + 1..];
         } else {

@@ -96,11 +96,17 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
         detector.rules().len(),
         detector.unindexed_count()
     );
-    println!("{:<28} {:>7} {:>11} {:>9} {:>13} {:>9} {:>15} {:>7}", "input", "threads", "mode", "events", "MiB", "wall s", "events/s", "alerts");
+    println!(
+        "{:<28} {:>7} {:>11} {:>9} {:>13} {:>9} {:>15} {:>7}",
+        "input", "threads", "mode", "events", "MiB", "wall s", "events/s", "alerts"
+    );
     for file in &files {
         let size = fs::metadata(file)?.len();
         fs::read(file).map(drop).ok(); // warm the page cache
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut runs = vec![(1, false), (1, true)];
         if threads > 1 {
             runs.extend([(threads, false), (threads, true)]);
@@ -115,9 +121,13 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
             };
             let cpu_before = cpu_seconds();
             let started = Instant::now();
-            let result = pipeline::run(&[Input::File(file.clone())], &config, &mut |e| eprintln!("input error: {e}"));
+            let result = pipeline::run(&[Input::File(file.clone())], &config, &mut |e| {
+                eprintln!("input error: {e}")
+            });
             let wall = started.elapsed().as_secs_f64();
-            let cpu = cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+            let cpu = cpu_seconds()
+                .zip(cpu_before)
+                .map(|(after, before)| after - before);
             let events = result.stats.events as f64;
             println!(
                 "{:<28} {:>7} {:>11} {:>9} {:>13.1} {:>9.2} {:>15.0} {:>7}",
@@ -131,7 +141,14 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
                 result.alerts.len(),
             );
             if let Some(cpu) = cpu.filter(|c| *c > 0.0) {
-                println!("{:<28} {:>7} {:>11} per CPU-second: {:.0} events/s ({:.2} CPU s)", "", "", "", events / cpu, cpu);
+                println!(
+                    "{:<28} {:>7} {:>11} per CPU-second: {:.0} events/s ({:.2} CPU s)",
+                    "",
+                    "",
+                    "",
+                    events / cpu,
+                    cpu
+                );
             }
         }
     }

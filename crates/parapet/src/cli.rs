@@ -7,7 +7,11 @@ use parapet_core::Level;
 use parapet_report::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "parapet", version, about = "Cloud security operations in one binary")]
+#[command(
+    name = "parapet",
+    version,
+    about = "Cloud security operations in one binary"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -139,9 +143,12 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
-    s.parse().map_err(|e: parapet_core::ParseLevelError| e.to_string())
+    s.parse()
+        .map_err(|e: parapet_core::ParseLevelError| e.to_string())
 }
 
 fn parse_time(s: &str) -> Result<parapet_core::Timestamp, String> {
-    parapet_core::parse_rfc3339(s).ok_or_else(|| format!("`{s}` is not a time; use RFC 3339 (2024-07-30T21:53:13Z) or YYYY-MM-DD"))
+    parapet_core::parse_rfc3339(s).ok_or_else(|| {
+        format!("`{s}` is not a time; use RFC 3339 (2024-07-30T21:53:13Z) or YYYY-MM-DD")
+    })
 }

@@ -39,15 +39,21 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
 
     let config = Config {
         detector: Some(&detector),
-        range: TimeRange { since: args.since, until: args.until },
+        range: TimeRange {
+            since: args.since,
+            until: args.until,
+        },
         raw: args.raw,
         min_level: args.min_level,
         threads: args.threads.unwrap_or_else(default_threads),
     };
     let result = pipeline::run(&inputs, &config, &mut report);
-    drop(report);
 
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Table } else { Format::Jsonl });
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
     let mut out = io::BufWriter::new(io::stdout().lock());
     write_alerts(&mut out, format, &result.alerts)?;
     out.flush()?;
@@ -55,7 +61,11 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let input_errors = result.stats.input_errors + discovery_errors.len() as u64;
     for (source, count) in &shown {
         if *count > shown_limit {
-            let _ = writeln!(stderr, "parapet: {} more input errors in {source} not shown", count - shown_limit);
+            let _ = writeln!(
+                stderr,
+                "parapet: {} more input errors in {source} not shown",
+                count - shown_limit
+            );
         }
     }
     if !args.quiet {
@@ -63,7 +73,11 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         for alert in &result.alerts {
             *by_level.entry(alert.rule.level).or_default() += 1;
         }
-        let levels: Vec<String> = by_level.iter().rev().map(|(level, n)| format!("{level} {n}")).collect();
+        let levels: Vec<String> = by_level
+            .iter()
+            .rev()
+            .map(|(level, n)| format!("{level} {n}"))
+            .collect();
         let s = &result.stats;
         let _ = writeln!(
             stderr,

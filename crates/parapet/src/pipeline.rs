@@ -10,7 +10,9 @@ use std::thread;
 
 use crossbeam_channel::{bounded, unbounded, Sender};
 use parapet_core::{Alert, Level};
-use parapet_logs::{cloudtrail_summary, open_path, parse_chunk, Chunk, ChunkReader, Location, ReadError, TimeRange};
+use parapet_logs::{
+    cloudtrail_summary, open_path, parse_chunk, Chunk, ChunkReader, Location, ReadError, TimeRange,
+};
 use parapet_sigma::Detector;
 
 #[derive(Debug, Clone)]
@@ -46,7 +48,13 @@ pub struct RunResult {
 type AlertKey = (usize, u64, u64, usize);
 
 enum Message {
-    Parsed { bytes: u64, events: u64, out_of_range: u64, alerts: Vec<(AlertKey, Alert)>, errors: Vec<ReadError> },
+    Parsed {
+        bytes: u64,
+        events: u64,
+        out_of_range: u64,
+        alerts: Vec<(AlertKey, Alert)>,
+        errors: Vec<ReadError>,
+    },
     Failed(ReadError),
 }
 
@@ -58,11 +66,15 @@ pub fn run(inputs: &[Input], config: &Config, on_error: &mut dyn FnMut(&ReadErro
     let (chunk_tx, chunk_rx) = bounded::<(usize, Chunk)>(workers * 2);
     let (result_tx, result_rx) = unbounded::<Message>();
     let next_input = AtomicUsize::new(0);
-    let mut stats = Stats { inputs: inputs.len() as u64, ..Stats::default() };
+    let mut stats = Stats {
+        inputs: inputs.len() as u64,
+        ..Stats::default()
+    };
     let mut keyed: Vec<(AlertKey, Alert)> = Vec::new();
     thread::scope(|scope| {
         for _ in 0..readers {
-            let (chunk_tx, result_tx, next_input) = (chunk_tx.clone(), result_tx.clone(), &next_input);
+            let (chunk_tx, result_tx, next_input) =
+                (chunk_tx.clone(), result_tx.clone(), &next_input);
             scope.spawn(move || read_inputs(inputs, next_input, &chunk_tx, &result_tx));
         }
         for _ in 0..workers {
@@ -78,7 +90,14 @@ pub fn run(inputs: &[Input], config: &Config, on_error: &mut dyn FnMut(&ReadErro
         drop((chunk_tx, chunk_rx, result_tx));
         for message in result_rx {
             match message {
-                Message::Parsed { bytes, events, out_of_range, alerts, errors, .. } => {
+                Message::Parsed {
+                    bytes,
+                    events,
+                    out_of_range,
+                    alerts,
+                    errors,
+                    ..
+                } => {
                     stats.bytes += bytes;
                     stats.events += events;
                     stats.out_of_range += out_of_range;
@@ -94,20 +113,34 @@ pub fn run(inputs: &[Input], config: &Config, on_error: &mut dyn FnMut(&ReadErro
         }
     });
     keyed.sort_by_key(|(key, _)| *key);
-    RunResult { alerts: keyed.into_iter().map(|(_, alert)| alert).collect(), stats }
+    RunResult {
+        alerts: keyed.into_iter().map(|(_, alert)| alert).collect(),
+        stats,
+    }
 }
 
-fn read_inputs(inputs: &[Input], next: &AtomicUsize, chunks: &Sender<(usize, Chunk)>, results: &Sender<Message>) {
+fn read_inputs(
+    inputs: &[Input],
+    next: &AtomicUsize,
+    chunks: &Sender<(usize, Chunk)>,
+    results: &Sender<Message>,
+) {
     loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(input) = inputs.get(index) else { return };
+        let Some(input) = inputs.get(index) else {
+            return;
+        };
         let reader = match input {
             Input::Stdin => ChunkReader::new(Arc::from("-"), std::io::stdin()),
             Input::File(path) => match open_path(path) {
                 Ok(reader) => reader,
                 Err(e) => {
                     let source: Arc<str> = Arc::from(path.display().to_string());
-                    let _ = results.send(Message::Failed(ReadError::new(&source, Location::Whole, format!("cannot open: {e}"))));
+                    let _ = results.send(Message::Failed(ReadError::new(
+                        &source,
+                        Location::Whole,
+                        format!("cannot open: {e}"),
+                    )));
                     continue;
                 }
             },

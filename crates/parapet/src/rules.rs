@@ -6,9 +6,13 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use parapet_sigma::{bundled_rules, parse_rules, CompiledRule, Placeholders, RuleError, BUNDLED_RULES, MAX_RULE_BYTES};
+use parapet_sigma::{
+    bundled_rules, parse_rules, CompiledRule, Placeholders, RuleError, BUNDLED_RULES,
+    MAX_RULE_BYTES,
+};
 
 use crate::cli::{RuleArgs, RulesExplainArgs, RulesListArgs};
+use crate::license::LicenseFinder;
 use crate::Outcome;
 
 pub struct LoadedRules {
@@ -19,16 +23,27 @@ pub struct LoadedRules {
 
 pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
     let placeholders = parse_placeholders(&args.placeholders)?;
-    let mut loaded = LoadedRules { rules: Vec::new(), errors: Vec::new() };
+    let mut loaded = LoadedRules {
+        rules: Vec::new(),
+        errors: Vec::new(),
+    };
     if !args.no_default_rules {
         loaded.rules = bundled_rules().context("the bundled rules do not load (a build defect)")?;
     }
+    let mut licenses = LicenseFinder::default();
     for path in &args.rules {
-        let files = rule_files(path).with_context(|| format!("cannot read rules from {}", path.display()))?;
+        let files = rule_files(path)
+            .with_context(|| format!("cannot read rules from {}", path.display()))?;
         for file in files {
             let name = file.display().to_string();
             match read_rule_file(&file).and_then(|text| parse_rules(&name, &text, &placeholders)) {
-                Ok(rules) => loaded.rules.extend(rules),
+                Ok(mut rules) => {
+                    for rule in rules.iter_mut().filter(|r| r.meta.license.is_none()) {
+                        std::sync::Arc::make_mut(&mut rule.meta).license =
+                            licenses.license_for(&file);
+                    }
+                    loaded.rules.extend(rules);
+                }
                 Err(error) => loaded.errors.push(error),
             }
         }
@@ -47,7 +62,10 @@ fn parse_placeholders(specs: &[String]) -> Result<Placeholders> {
             bail!("--placeholder `{spec}`: expected NAME=VALUE[,VALUE...]");
         };
         let name = name.trim().trim_matches('%');
-        placeholders.entry(name.to_string()).or_default().extend(values.split(',').map(|v| v.trim().to_string()));
+        placeholders
+            .entry(name.to_string())
+            .or_default()
+            .extend(values.split(',').map(|v| v.trim().to_string()));
     }
     Ok(placeholders)
 }
@@ -56,7 +74,11 @@ fn read_rule_file(path: &Path) -> Result<String, RuleError> {
     let name = path.display().to_string();
     let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_RULE_BYTES as u64 {
-        return Err(RuleError::new(&name, "file", format!("larger than {MAX_RULE_BYTES} bytes")));
+        return Err(RuleError::new(
+            &name,
+            "file",
+            format!("larger than {MAX_RULE_BYTES} bytes"),
+        ));
     }
     fs::read_to_string(path).map_err(|e| RuleError::new(&name, "file", format!("cannot read: {e}")))
 }
@@ -92,7 +114,10 @@ fn drop_duplicate_ids(loaded: &mut LoadedRules) {
             Some(first) => loaded.errors.push(RuleError::new(
                 &rule.meta.source,
                 "id",
-                format!("duplicate rule id {}, already loaded from {first}", rule.meta.id),
+                format!(
+                    "duplicate rule id {}, already loaded from {first}",
+                    rule.meta.id
+                ),
             )),
             None => {
                 first_source.insert(rule.meta.id.clone(), rule.meta.source.clone());
@@ -113,33 +138,82 @@ pub fn report_errors(errors: &[RuleError]) {
 pub fn list(args: RulesListArgs) -> Result<Outcome> {
     let loaded = load(&args.rules)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "{:<38}  {:<13}  {:<22}  TITLE", "ID", "LEVEL", "TECHNIQUES")?;
+    writeln!(
+        out,
+        "{:<38}  {:<13}  {:<22}  TITLE",
+        "ID", "LEVEL", "TECHNIQUES"
+    )?;
     for rule in &loaded.rules {
         let m = &rule.meta;
-        writeln!(out, "{:<38}  {:<13}  {:<22}  {}", m.id, m.level.as_str(), m.attack.techniques.join(","), m.title)?;
+        writeln!(
+            out,
+            "{:<38}  {:<13}  {:<22}  {}",
+            m.id,
+            m.level.as_str(),
+            m.attack.techniques.join(","),
+            m.title
+        )?;
     }
     report_errors(&loaded.errors);
-    Ok(if loaded.errors.is_empty() { Outcome::Clean } else { Outcome::Errors })
+    Ok(if loaded.errors.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Errors
+    })
 }
 
 pub fn explain(args: RulesExplainArgs) -> Result<Outcome> {
     let loaded = load(&args.rules)?;
-    let found: Vec<&CompiledRule> = loaded.rules.iter().filter(|r| r.meta.id.starts_with(&args.id)).collect();
+    let found: Vec<&CompiledRule> = loaded
+        .rules
+        .iter()
+        .filter(|r| r.meta.id.starts_with(&args.id))
+        .collect();
     let rule = match found.as_slice() {
         [rule] => rule,
         [] => bail!("no rule with id `{}`; see `parapet rules list`", args.id),
-        many => bail!("`{}` names {} rules; give more of the id", args.id, many.len()),
+        many => bail!(
+            "`{}` names {} rules; give more of the id",
+            args.id,
+            many.len()
+        ),
     };
     let m = &rule.meta;
     let mut out = io::stdout().lock();
-    writeln!(out, "{}\n\nid: {}\nlevel: {}\nstatus: {}", m.title, m.id, m.level, m.status.as_deref().unwrap_or("-"))?;
-    writeln!(out, "author: {}\nlicense: {}\nsource: {}", m.author.as_deref().unwrap_or("-"), m.license.as_deref().unwrap_or("-"), m.source)?;
-    let tactics: Vec<String> = m.attack.tactics.iter().map(|t| format!("{} {}", t.id, t.name)).collect();
-    writeln!(out, "tactics: {}\ntechniques: {}", tactics.join(", "), m.attack.techniques.join(", "))?;
+    writeln!(
+        out,
+        "{}\n\nid: {}\nlevel: {}\nstatus: {}",
+        m.title,
+        m.id,
+        m.level,
+        m.status.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        out,
+        "author: {}\nlicense: {}\nsource: {}",
+        m.author.as_deref().unwrap_or("-"),
+        m.license.as_deref().unwrap_or("-"),
+        m.source
+    )?;
+    let tactics: Vec<String> = m
+        .attack
+        .tactics
+        .iter()
+        .map(|t| format!("{} {}", t.id, t.name))
+        .collect();
+    writeln!(
+        out,
+        "tactics: {}\ntechniques: {}",
+        tactics.join(", "),
+        m.attack.techniques.join(", ")
+    )?;
     if let Some(description) = &m.description {
         writeln!(out, "\n{}", description.trim())?;
     }
-    for (heading, items) in [("False positives", &m.falsepositives), ("References", &m.references)] {
+    for (heading, items) in [
+        ("False positives", &m.falsepositives),
+        ("References", &m.references),
+    ] {
         if !items.is_empty() {
             writeln!(out, "\n{heading}:")?;
             for item in items {
@@ -148,7 +222,10 @@ pub fn explain(args: RulesExplainArgs) -> Result<Outcome> {
         }
     }
     let text = match m.source.strip_prefix("bundled:") {
-        Some(path) => BUNDLED_RULES.iter().find(|(p, _)| *p == path).map(|(_, t)| t.to_string()),
+        Some(path) => BUNDLED_RULES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.to_string()),
         None => fs::read_to_string(&m.source).ok(),
     };
     if let Some(text) = text {

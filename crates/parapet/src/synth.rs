@@ -27,15 +27,26 @@ impl Rng {
     }
 
     fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize])).collect()
+        (0..len)
+            .map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize]))
+            .collect()
     }
 
     fn uuid(&mut self) -> String {
-        format!("{}-{}-4{}-a{}-{}", self.hex(8), self.hex(4), self.hex(3), self.hex(3), self.hex(12))
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            self.hex(8),
+            self.hex(4),
+            self.hex(3),
+            self.hex(3),
+            self.hex(12)
+        )
     }
 
     fn upper(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[self.below(32) as usize])).collect()
+        (0..len)
+            .map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[self.below(32) as usize]))
+            .collect()
     }
 }
 
@@ -61,7 +72,10 @@ const CONSOLE: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebK
 impl Generator {
     pub fn new(seed: u64) -> Self {
         // 2024-07-30T00:00:00Z
-        Generator { rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1), clock: 1_722_297_600_000 }
+        Generator {
+            rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
+            clock: 1_722_297_600_000,
+        }
     }
 
     fn time(&mut self) -> String {
@@ -69,13 +83,23 @@ impl Generator {
         parapet_core::Timestamp(self.clock - self.clock % 1000).to_string()
     }
 
-    fn role_session(&mut self, role: &str, session: &str, ip: String, agent: &'static str) -> Actor {
+    fn role_session(
+        &mut self,
+        role: &str,
+        session: &str,
+        ip: String,
+        agent: &'static str,
+    ) -> Actor {
         let role_id = format!("AROA{}", self.rng.upper(17));
         let identity = format!(
             r#"{{"type":"AssumedRole","principalId":"{role_id}:{session}","arn":"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{session}","accountId":"{ACCOUNT}","accessKeyId":"ASIA{key}","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{role_id}","arn":"arn:aws:iam::{ACCOUNT}:role/{role}","accountId":"{ACCOUNT}","userName":"{role}"}},"webIdFederationData":{{}},"attributes":{{"creationDate":"2024-07-30T00:00:00Z","mfaAuthenticated":"false"}}}}}}"#,
             key = self.rng.upper(16)
         );
-        Actor { identity, ip, agent }
+        Actor {
+            identity,
+            ip,
+            agent,
+        }
     }
 
     fn workload(&mut self) -> Actor {
@@ -84,21 +108,38 @@ impl Generator {
                 let task = self.rng.hex(32);
                 self.role_session("orders-api-task", &task, "10.0.12.34".into(), JAVA)
             }
-            1 => self.role_session("thumbnailer-lambda", "thumbnailer", "3.94.12.7".into(), BOTO),
+            1 => self.role_session(
+                "thumbnailer-lambda",
+                "thumbnailer",
+                "3.94.12.7".into(),
+                BOTO,
+            ),
             2 => {
                 let instance = format!("i-0{}", self.rng.hex(16));
                 self.role_session("web-asg-instance-role", &instance, "10.0.3.21".into(), BOTO)
             }
-            _ => self.role_session("billing-batch-task", "billing-batch", "10.0.44.5".into(), BOTO),
+            _ => self.role_session(
+                "billing-batch-task",
+                "billing-batch",
+                "10.0.44.5".into(),
+                BOTO,
+            ),
         }
     }
 
     fn person(&mut self) -> Actor {
-        let who = *self.rng.pick(&["alice@example.com", "bob@example.com", "carol@example.com"]);
+        let who = *self
+            .rng
+            .pick(&["alice@example.com", "bob@example.com", "carol@example.com"]);
         let console = self.rng.below(3) == 0;
         let agent = if console { CONSOLE } else { CLI };
         let ip = format!("198.51.100.{}", 10 + self.rng.below(20));
-        self.role_session("AWSReservedSSO_AdministratorAccess_5e2c8a1f0b3d4e6a", who, ip, agent)
+        self.role_session(
+            "AWSReservedSSO_AdministratorAccess_5e2c8a1f0b3d4e6a",
+            who,
+            ip,
+            agent,
+        )
     }
 
     fn legacy_reader(&mut self) -> Actor {
@@ -107,23 +148,48 @@ impl Generator {
             self.rng.upper(17),
             self.rng.upper(16)
         );
-        Actor { identity, ip: "203.0.113.40".into(), agent: BOTO }
+        Actor {
+            identity,
+            ip: "203.0.113.40".into(),
+            agent: BOTO,
+        }
     }
 
     fn deployer(&mut self) -> Actor {
         let session = format!("GitHubActions-{}", self.rng.below(1_000_000));
-        self.role_session("github-actions-terraform", &session, "4.175.10.22".into(), TERRAFORM)
+        self.role_session(
+            "github-actions-terraform",
+            &session,
+            "4.175.10.22".into(),
+            TERRAFORM,
+        )
     }
 
     fn service(name: &'static str) -> Actor {
-        Actor { identity: format!(r#"{{"type":"AWSService","invokedBy":"{name}"}}"#), ip: name.into(), agent: name }
+        Actor {
+            identity: format!(r#"{{"type":"AWSService","invokedBy":"{name}"}}"#),
+            ip: name.into(),
+            agent: name,
+        }
     }
 
-    fn record(&mut self, actor: &Actor, source: &str, name: &str, read_only: bool, request: &str, response: &str, extra: &str) -> String {
+    fn record(
+        &mut self,
+        actor: &Actor,
+        (source, name): (&str, &str),
+        read_only: bool,
+        request: &str,
+        response: &str,
+        extra: &str,
+    ) -> String {
         let region = *self.rng.pick(&REGIONS);
         let time = self.time();
         let (event_id, request_id) = (self.rng.uuid(), self.rng.uuid());
-        let category = if extra.contains("\"eventCategory\"") { "" } else { r#","eventCategory":"Management","managementEvent":true"# };
+        let category = if extra.contains("\"eventCategory\"") {
+            ""
+        } else {
+            r#","eventCategory":"Management","managementEvent":true"#
+        };
         format!(
             r#"{{"eventVersion":"1.09","userIdentity":{identity},"eventTime":"{time}","eventSource":"{source}","eventName":"{name}","awsRegion":"{region}","sourceIPAddress":"{ip}","userAgent":"{agent}","requestParameters":{request},"responseElements":{response},"requestID":"{request_id}","eventID":"{event_id}","readOnly":{read_only},"eventType":"AwsApiCall","recipientAccountId":"{ACCOUNT}"{category}{extra},"tlsDetails":{{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"{host}"}}}}"#,
             identity = actor.identity,
@@ -139,50 +205,139 @@ impl Generator {
         match self.rng.below(100) {
             0..=29 => {
                 let actor = self.workload();
-                let (name, read) = *self.rng.pick(&[("GetObject", true), ("PutObject", false), ("HeadObject", true), ("GetObject", true)]);
+                let (name, read) = *self.rng.pick(&[
+                    ("GetObject", true),
+                    ("PutObject", false),
+                    ("HeadObject", true),
+                    ("GetObject", true),
+                ]);
                 let key = format!("orders/2024/07/30/{}.json", self.rng.hex(12));
-                let request = format!(r#"{{"bucketName":"acme-orders-prod","Host":"acme-orders-prod.s3.amazonaws.com","key":"{key}"}}"#);
-                let extra = format!(r#"{data},"resources":[{{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::acme-orders-prod/{key}"}}],"additionalEventData":{{"bytesTransferredIn":0,"bytesTransferredOut":{}}}"#, self.rng.below(90_000));
-                self.record(&actor, "s3.amazonaws.com", name, read, &request, "null", &extra)
+                let request = format!(
+                    r#"{{"bucketName":"acme-orders-prod","Host":"acme-orders-prod.s3.amazonaws.com","key":"{key}"}}"#
+                );
+                let extra = format!(
+                    r#"{data},"resources":[{{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::acme-orders-prod/{key}"}}],"additionalEventData":{{"bytesTransferredIn":0,"bytesTransferredOut":{}}}"#,
+                    self.rng.below(90_000)
+                );
+                self.record(
+                    &actor,
+                    ("s3.amazonaws.com", name),
+                    read,
+                    &request,
+                    "null",
+                    &extra,
+                )
             }
             30..=39 => {
-                let actor = if self.rng.below(2) == 0 { self.workload() } else { Self::service("secretsmanager.amazonaws.com") };
+                let actor = if self.rng.below(2) == 0 {
+                    self.workload()
+                } else {
+                    Self::service("secretsmanager.amazonaws.com")
+                };
                 let name = *self.rng.pick(&["Decrypt", "GenerateDataKey", "Decrypt"]);
                 let request = r#"{"encryptionAlgorithm":"SYMMETRIC_DEFAULT","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::acme-orders-prod"}}"#;
-                self.record(&actor, "kms.amazonaws.com", name, true, request, "null", r#","resources":[{"accountId":"111122223333","type":"AWS::KMS::Key","ARN":"arn:aws:kms:us-east-1:111122223333:key/5c1b8e2e-3d6a-4a43-9b3c-0e1f2a3b4c5d"}]"#)
+                self.record(&actor, ("kms.amazonaws.com", name), true, request, "null", r#","resources":[{"accountId":"111122223333","type":"AWS::KMS::Key","ARN":"arn:aws:kms:us-east-1:111122223333:key/5c1b8e2e-3d6a-4a43-9b3c-0e1f2a3b4c5d"}]"#)
             }
             40..=47 => {
-                let (service, role) = *self.rng.pick(&[("lambda.amazonaws.com", "thumbnailer-lambda"), ("ecs-tasks.amazonaws.com", "orders-api-task"), ("ec2.amazonaws.com", "web-asg-instance-role")]);
+                let (service, role) = *self.rng.pick(&[
+                    ("lambda.amazonaws.com", "thumbnailer-lambda"),
+                    ("ecs-tasks.amazonaws.com", "orders-api-task"),
+                    ("ec2.amazonaws.com", "web-asg-instance-role"),
+                ]);
                 let actor = Self::service(service);
-                let request = format!(r#"{{"roleArn":"arn:aws:iam::{ACCOUNT}:role/{role}","roleSessionName":"{}","durationSeconds":3600}}"#, self.rng.hex(16));
-                let response = format!(r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjEHYaCXVzLWVhc3QtMSJHMEUCIQ{}","expiration":"Jul 30, 2024, 2:00:00 PM"}}}}"#, self.rng.upper(16), self.rng.hex(40));
-                self.record(&actor, "sts.amazonaws.com", "AssumeRole", true, &request, &response, "")
+                let request = format!(
+                    r#"{{"roleArn":"arn:aws:iam::{ACCOUNT}:role/{role}","roleSessionName":"{}","durationSeconds":3600}}"#,
+                    self.rng.hex(16)
+                );
+                let response = format!(
+                    r#"{{"credentials":{{"accessKeyId":"ASIA{}","sessionToken":"IQoJb3JpZ2luX2VjEHYaCXVzLWVhc3QtMSJHMEUCIQ{}","expiration":"Jul 30, 2024, 2:00:00 PM"}}}}"#,
+                    self.rng.upper(16),
+                    self.rng.hex(40)
+                );
+                self.record(
+                    &actor,
+                    ("sts.amazonaws.com", "AssumeRole"),
+                    true,
+                    &request,
+                    &response,
+                    "",
+                )
             }
             48..=57 => {
                 let actor = match self.rng.below(3) {
                     0 => self.person(),
                     1 => self.legacy_reader(),
-                    _ => self.role_session("AWSServiceRoleForConfig", "AWSConfig-Describe", "config.amazonaws.com".into(), "config.amazonaws.com"),
+                    _ => self.role_session(
+                        "AWSServiceRoleForConfig",
+                        "AWSConfig-Describe",
+                        "config.amazonaws.com".into(),
+                        "config.amazonaws.com",
+                    ),
                 };
-                let name = *self.rng.pick(&["DescribeInstances", "DescribeVolumes", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs", "DescribeImages"]);
-                self.record(&actor, "ec2.amazonaws.com", name, true, r#"{"filterSet":{},"maxResults":1000}"#, "null", "")
+                let name = *self.rng.pick(&[
+                    "DescribeInstances",
+                    "DescribeVolumes",
+                    "DescribeSecurityGroups",
+                    "DescribeSubnets",
+                    "DescribeVpcs",
+                    "DescribeImages",
+                ]);
+                self.record(
+                    &actor,
+                    ("ec2.amazonaws.com", name),
+                    true,
+                    r#"{"filterSet":{},"maxResults":1000}"#,
+                    "null",
+                    "",
+                )
             }
             58..=62 => {
                 let actor = self.workload();
                 let name = *self.rng.pick(&["PutMetricData", "GetMetricData"]);
-                self.record(&actor, "monitoring.amazonaws.com", name, name.starts_with("Get"), r#"{"namespace":"Acme/Orders"}"#, "null", "")
+                self.record(
+                    &actor,
+                    ("monitoring.amazonaws.com", name),
+                    name.starts_with("Get"),
+                    r#"{"namespace":"Acme/Orders"}"#,
+                    "null",
+                    "",
+                )
             }
             63..=70 => {
                 let actor = self.workload();
-                let name = *self.rng.pick(&["GetItem", "PutItem", "Query", "UpdateItem"]);
-                let request = format!(r#"{{"tableName":"orders","key":{{"pk":"ORDER#{}"}}}}"#, self.rng.hex(10));
-                let extra = format!(r#"{data},"resources":[{{"accountId":"{ACCOUNT}","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"}}]"#);
-                self.record(&actor, "dynamodb.amazonaws.com", name, name != "PutItem" && name != "UpdateItem", &request, "null", &extra)
+                let name = *self
+                    .rng
+                    .pick(&["GetItem", "PutItem", "Query", "UpdateItem"]);
+                let request = format!(
+                    r#"{{"tableName":"orders","key":{{"pk":"ORDER#{}"}}}}"#,
+                    self.rng.hex(10)
+                );
+                let extra = format!(
+                    r#"{data},"resources":[{{"accountId":"{ACCOUNT}","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"}}]"#
+                );
+                self.record(
+                    &actor,
+                    ("dynamodb.amazonaws.com", name),
+                    name != "PutItem" && name != "UpdateItem",
+                    &request,
+                    "null",
+                    &extra,
+                )
             }
             71..=73 => {
                 let actor = self.workload();
-                let request = format!(r#"{{"secretId":"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod/orders/db-{}"}}"#, self.rng.hex(6));
-                self.record(&actor, "secretsmanager.amazonaws.com", "GetSecretValue", true, &request, "null", "")
+                let request = format!(
+                    r#"{{"secretId":"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod/orders/db-{}"}}"#,
+                    self.rng.hex(6)
+                );
+                self.record(
+                    &actor,
+                    ("secretsmanager.amazonaws.com", "GetSecretValue"),
+                    true,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             74..=76 => {
                 let actor = self.workload();
@@ -191,69 +346,183 @@ impl Generator {
                     ("GetParameters", r#"{"names":["/orders/prod/api-key","/orders/prod/feature-flags"],"withDecryption":true}"#),
                     ("GetParametersByPath", r#"{"path":"/orders/prod/","recursive":true,"withDecryption":true}"#),
                 ]);
-                self.record(&actor, "ssm.amazonaws.com", name, true, request, "null", "")
+                self.record(
+                    &actor,
+                    ("ssm.amazonaws.com", name),
+                    true,
+                    request,
+                    "null",
+                    "",
+                )
             }
             77..=79 => {
                 let instance = format!("i-0{}", self.rng.hex(16));
-                let actor = self.role_session("web-asg-instance-role", &instance, "10.0.3.21".into(), "aws-sdk-go/1.44.0 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.40.0");
-                let request = format!(r#"{{"instanceId":"{instance}","agentVersion":"3.3.40.0","agentName":"amazon-ssm-agent","platformType":"Linux"}}"#);
-                self.record(&actor, "ssm.amazonaws.com", "UpdateInstanceInformation", false, &request, "null", "")
+                let actor = self.role_session(
+                    "web-asg-instance-role",
+                    &instance,
+                    "10.0.3.21".into(),
+                    "aws-sdk-go/1.44.0 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.40.0",
+                );
+                let request = format!(
+                    r#"{{"instanceId":"{instance}","agentVersion":"3.3.40.0","agentName":"amazon-ssm-agent","platformType":"Linux"}}"#
+                );
+                self.record(
+                    &actor,
+                    ("ssm.amazonaws.com", "UpdateInstanceInformation"),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             80..=83 => {
-                let actor = if self.rng.below(2) == 0 { self.person() } else { self.legacy_reader() };
+                let actor = if self.rng.below(2) == 0 {
+                    self.person()
+                } else {
+                    self.legacy_reader()
+                };
                 let (name, request) = *self.rng.pick(&[
                     ("ListUsers", r#"{"maxItems":100}"#),
                     ("GetRole", r#"{"roleName":"orders-api-task"}"#),
                     ("ListRoles", r#"{"maxItems":100}"#),
-                    ("ListAttachedRolePolicies", r#"{"roleName":"thumbnailer-lambda"}"#),
+                    (
+                        "ListAttachedRolePolicies",
+                        r#"{"roleName":"thumbnailer-lambda"}"#,
+                    ),
                     ("GetAccountPasswordPolicy", "null"),
                 ]);
-                self.record(&actor, "iam.amazonaws.com", name, true, request, "null", "")
+                self.record(
+                    &actor,
+                    ("iam.amazonaws.com", name),
+                    true,
+                    request,
+                    "null",
+                    "",
+                )
             }
             84 => {
                 let actor = self.person();
                 let extra = r#","additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No","MFAUsed":"Yes"}"#;
-                self.record(&actor, "signin.amazonaws.com", "ConsoleLogin", false, "null", r#"{"ConsoleLogin":"Success"}"#, extra)
+                self.record(
+                    &actor,
+                    ("signin.amazonaws.com", "ConsoleLogin"),
+                    false,
+                    "null",
+                    r#"{"ConsoleLogin":"Success"}"#,
+                    extra,
+                )
             }
             85..=86 => {
-                let actor = if self.rng.below(2) == 0 { Self::service("apigateway.amazonaws.com") } else { self.workload() };
-                let request = format!(r#"{{"functionName":"arn:aws:lambda:us-east-1:{ACCOUNT}:function:thumbnailer","invocationType":"RequestResponse"}}"#);
-                self.record(&actor, "lambda.amazonaws.com", "Invoke", false, &request, "null", data)
+                let actor = if self.rng.below(2) == 0 {
+                    Self::service("apigateway.amazonaws.com")
+                } else {
+                    self.workload()
+                };
+                let request = format!(
+                    r#"{{"functionName":"arn:aws:lambda:us-east-1:{ACCOUNT}:function:thumbnailer","invocationType":"RequestResponse"}}"#
+                );
+                self.record(
+                    &actor,
+                    ("lambda.amazonaws.com", "Invoke"),
+                    false,
+                    &request,
+                    "null",
+                    data,
+                )
             }
             87..=89 => self.terraform_change(),
             90..=93 => {
                 let actor = self.workload();
-                let request = format!(r#"{{"logGroupName":"/aws/lambda/thumbnailer","logStreamName":"2024/07/30/[$LATEST]{}"}}"#, self.rng.hex(32));
-                self.record(&actor, "logs.amazonaws.com", "CreateLogStream", false, &request, "null", "")
+                let request = format!(
+                    r#"{{"logGroupName":"/aws/lambda/thumbnailer","logStreamName":"2024/07/30/[$LATEST]{}"}}"#,
+                    self.rng.hex(32)
+                );
+                self.record(
+                    &actor,
+                    ("logs.amazonaws.com", "CreateLogStream"),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             94 => {
                 let actor = self.person();
-                let request = format!(r#"{{"target":"i-0{}","reason":"debug nginx"}}"#, self.rng.hex(16));
-                let response = format!(r#"{{"sessionId":"alice@example.com-{}","tokenValue":"Value hidden due to security reasons.","streamUrl":"wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/x"}}"#, self.rng.hex(17));
-                self.record(&actor, "ssm.amazonaws.com", "StartSession", false, &request, &response, "")
+                let request = format!(
+                    r#"{{"target":"i-0{}","reason":"debug nginx"}}"#,
+                    self.rng.hex(16)
+                );
+                let response = format!(
+                    r#"{{"sessionId":"alice@example.com-{}","tokenValue":"Value hidden due to security reasons.","streamUrl":"wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/x"}}"#,
+                    self.rng.hex(17)
+                );
+                self.record(
+                    &actor,
+                    ("ssm.amazonaws.com", "StartSession"),
+                    false,
+                    &request,
+                    &response,
+                    "",
+                )
             }
             95 => {
-                let actor = self.role_session("ssm-maintenance-window", "patch-tuesday", "ssm.amazonaws.com".into(), "ssm.amazonaws.com");
+                let actor = self.role_session(
+                    "ssm-maintenance-window",
+                    "patch-tuesday",
+                    "ssm.amazonaws.com".into(),
+                    "ssm.amazonaws.com",
+                );
                 let request = r#"{"documentName":"AWS-RunPatchBaseline","targets":[{"key":"tag:PatchGroup","values":["web"]}],"parameters":"HIDDEN_DUE_TO_SECURITY_REASONS","maxConcurrency":"10%"}"#;
-                self.record(&actor, "ssm.amazonaws.com", "SendCommand", false, request, "null", "")
+                self.record(
+                    &actor,
+                    ("ssm.amazonaws.com", "SendCommand"),
+                    false,
+                    request,
+                    "null",
+                    "",
+                )
             }
             96 => {
                 let actor = self.person();
                 let request = r#"{"bucketName":"acme-orders-prod","Host":"acme-orders-prod.s3.amazonaws.com","acl":""}"#;
                 let extra = r#","errorCode":"AccessDenied","errorMessage":"Access Denied""#;
-                self.record(&actor, "s3.amazonaws.com", "GetBucketAcl", true, request, "null", extra)
+                self.record(
+                    &actor,
+                    ("s3.amazonaws.com", "GetBucketAcl"),
+                    true,
+                    request,
+                    "null",
+                    extra,
+                )
             }
             97 => {
                 let actor = self.legacy_reader();
-                let request = format!(r#"{{"userName":"reporting-readonly"}}"#);
-                let response = format!(r#"{{"accessKey":{{"userName":"reporting-readonly","accessKeyId":"AKIA{}","status":"Active","createDate":"Jul 30, 2024, 9:00:00 AM"}}}}"#, self.rng.upper(16));
+                let request = r#"{"userName":"reporting-readonly"}"#;
+                let response = format!(
+                    r#"{{"accessKey":{{"userName":"reporting-readonly","accessKeyId":"AKIA{}","status":"Active","createDate":"Jul 30, 2024, 9:00:00 AM"}}}}"#,
+                    self.rng.upper(16)
+                );
                 let name = *self.rng.pick(&["CreateAccessKey", "ListAccessKeys"]);
-                self.record(&actor, "iam.amazonaws.com", name, name.starts_with("List"), &request, &response, "")
+                self.record(
+                    &actor,
+                    ("iam.amazonaws.com", name),
+                    name.starts_with("List"),
+                    request,
+                    &response,
+                    "",
+                )
             }
             _ => {
                 let actor = Self::service("cloudtrail.amazonaws.com");
                 let request = r#"{"bucketName":"acme-cloudtrail-logs","Host":"acme-cloudtrail-logs.s3.amazonaws.com","acl":""}"#;
-                self.record(&actor, "s3.amazonaws.com", "GetBucketAcl", true, request, "null", "")
+                self.record(
+                    &actor,
+                    ("s3.amazonaws.com", "GetBucketAcl"),
+                    true,
+                    request,
+                    "null",
+                    "",
+                )
             }
         }
     }
@@ -266,36 +535,104 @@ impl Generator {
         match self.rng.below(8) {
             0 => {
                 let doc = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
-                let request = format!(r#"{{"roleName":"thumbnailer-lambda-{}","assumeRolePolicyDocument":"{doc}"}}"#, self.rng.hex(4));
-                self.record(&actor, "iam.amazonaws.com", "CreateRole", false, &request, "null", "")
+                let request = format!(
+                    r#"{{"roleName":"thumbnailer-lambda-{}","assumeRolePolicyDocument":"{doc}"}}"#,
+                    self.rng.hex(4)
+                );
+                self.record(
+                    &actor,
+                    ("iam.amazonaws.com", "CreateRole"),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             1 => {
                 let request = r#"{"roleName":"thumbnailer-lambda","policyArn":"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}"#;
-                self.record(&actor, "iam.amazonaws.com", "AttachRolePolicy", false, request, "null", "")
+                self.record(
+                    &actor,
+                    ("iam.amazonaws.com", "AttachRolePolicy"),
+                    false,
+                    request,
+                    "null",
+                    "",
+                )
             }
             2 => {
-                let request = format!(r#"{{"functionName":"{fn_arn}","publish":true,"dryRun":false}}"#);
-                self.record(&actor, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", false, &request, "null", "")
+                let request =
+                    format!(r#"{{"functionName":"{fn_arn}","publish":true,"dryRun":false}}"#);
+                self.record(
+                    &actor,
+                    ("lambda.amazonaws.com", "UpdateFunctionCode20150331v2"),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             3 => {
-                let request = format!(r#"{{"functionName":"{fn_arn}","layers":["arn:aws:lambda:us-east-1:{ACCOUNT}:layer:image-libs:7"],"timeout":30}}"#);
-                self.record(&actor, "lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2", false, &request, "null", "")
+                let request = format!(
+                    r#"{{"functionName":"{fn_arn}","layers":["arn:aws:lambda:us-east-1:{ACCOUNT}:layer:image-libs:7"],"timeout":30}}"#
+                );
+                self.record(
+                    &actor,
+                    (
+                        "lambda.amazonaws.com",
+                        "UpdateFunctionConfiguration20150331v2",
+                    ),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             4 => {
                 let request = r#"{"groupId":"sg-0a1b2c3d4e5f60718","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":443,"toPort":443,"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0","description":"public HTTPS"}]}}]}}"#;
-                self.record(&actor, "ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", false, request, r#"{"_return":true}"#, "")
+                self.record(
+                    &actor,
+                    ("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress"),
+                    false,
+                    request,
+                    r#"{"_return":true}"#,
+                    "",
+                )
             }
             5 => {
                 let request = r#"{"instancesSet":{"items":[{"imageId":"ami-0a1b2c3d4e5f60718","minCount":1,"maxCount":2}]},"instanceType":"t3.medium","subnetId":"subnet-0a1b2c3d"}"#;
-                self.record(&actor, "ec2.amazonaws.com", "RunInstances", false, request, "null", "")
+                self.record(
+                    &actor,
+                    ("ec2.amazonaws.com", "RunInstances"),
+                    false,
+                    request,
+                    "null",
+                    "",
+                )
             }
             6 => {
-                let request = format!(r#"{{"functionName":"thumbnailer","statementId":"apigw-{}","action":"lambda:InvokeFunction","principal":"apigateway.amazonaws.com","sourceArn":"arn:aws:execute-api:us-east-1:{ACCOUNT}:a1b2c3/*"}}"#, self.rng.hex(6));
-                self.record(&actor, "lambda.amazonaws.com", "AddPermission20150331v2", false, &request, "null", "")
+                let request = format!(
+                    r#"{{"functionName":"thumbnailer","statementId":"apigw-{}","action":"lambda:InvokeFunction","principal":"apigateway.amazonaws.com","sourceArn":"arn:aws:execute-api:us-east-1:{ACCOUNT}:a1b2c3/*"}}"#,
+                    self.rng.hex(6)
+                );
+                self.record(
+                    &actor,
+                    ("lambda.amazonaws.com", "AddPermission20150331v2"),
+                    false,
+                    &request,
+                    "null",
+                    "",
+                )
             }
             _ => {
                 let request = r#"{"roleName":"orders-api-task","policyName":"orders-table","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:GetItem\",\"dynamodb:PutItem\"],\"Resource\":\"*\"}]}"}"#;
-                self.record(&actor, "iam.amazonaws.com", "PutRolePolicy", false, request, "null", "")
+                self.record(
+                    &actor,
+                    ("iam.amazonaws.com", "PutRolePolicy"),
+                    false,
+                    request,
+                    "null",
+                    "",
+                )
             }
         }
     }
@@ -312,7 +649,8 @@ mod tests {
         for _ in 0..2000 {
             let line = a.event();
             assert_eq!(line, b.event());
-            let value: sonic_rs::Value = sonic_rs::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let value: sonic_rs::Value =
+                sonic_rs::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
             assert!(parapet_logs::is_cloudtrail_record(&value), "{line}");
         }
     }

@@ -10,7 +10,9 @@ use parapet_logs::{discover_files, open_path, parse_chunk, ChunkReader, ReadErro
 use proptest::prelude::*;
 
 fn record(id: &str, time: &str) -> String {
-    format!(r#"{{"eventVersion":"1.09","eventID":"{id}","eventTime":"{time}","eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"us-east-1"}}"#)
+    format!(
+        r#"{{"eventVersion":"1.09","eventID":"{id}","eventTime":"{time}","eventName":"GetObject","eventSource":"s3.amazonaws.com","awsRegion":"us-east-1"}}"#
+    )
 }
 
 fn read_all(reader: ChunkReader, range: &TimeRange) -> (Vec<Event>, Vec<ReadError>) {
@@ -30,11 +32,17 @@ fn read_all(reader: ChunkReader, range: &TimeRange) -> (Vec<Event>, Vec<ReadErro
 }
 
 fn read_bytes(bytes: Vec<u8>) -> (Vec<Event>, Vec<ReadError>) {
-    read_all(ChunkReader::new(Arc::from("input"), Cursor::new(bytes)), &TimeRange::default())
+    read_all(
+        ChunkReader::new(Arc::from("input"), Cursor::new(bytes)),
+        &TimeRange::default(),
+    )
 }
 
 fn ids(events: &[Event]) -> Vec<&str> {
-    events.iter().map(|e| e.str_field("eventID").unwrap()).collect()
+    events
+        .iter()
+        .map(|e| e.str_field("eventID").unwrap())
+        .collect()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -45,10 +53,18 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn reads_a_records_file_on_one_line_and_pretty_printed() {
-    let one_line = format!(r#"{{"Records":[{},{}]}}"#, record("a", "2024-01-01T00:00:00Z"), record("b", "2024-01-01T00:00:01Z"));
+    let one_line = format!(
+        r#"{{"Records":[{},{}]}}"#,
+        record("a", "2024-01-01T00:00:00Z"),
+        record("b", "2024-01-01T00:00:01Z")
+    );
     let (events, errors) = read_bytes(one_line.clone().into_bytes());
     assert_eq!((ids(&events), errors.len()), (vec!["a", "b"], 0));
-    let pretty = format!("\u{feff}\n{{\n  \"Records\": [\n    {},\n    {}\n  ]\n}}\n", record("a", "t"), record("b", "t"));
+    let pretty = format!(
+        "\u{feff}\n{{\n  \"Records\": [\n    {},\n    {}\n  ]\n}}\n",
+        record("a", "t"),
+        record("b", "t")
+    );
     let (events, errors) = read_bytes(pretty.into_bytes());
     assert_eq!((ids(&events), errors.len()), (vec!["a", "b"], 0));
 }
@@ -57,7 +73,12 @@ fn reads_a_records_file_on_one_line_and_pretty_printed() {
 fn reads_arrays_jsonl_and_gzip() {
     let array = format!("[\n{},\n{}\n]", record("a", "t"), record("b", "t"));
     assert_eq!(ids(&read_bytes(array.clone().into_bytes()).0), ["a", "b"]);
-    let jsonl = format!("{}\r\n\n{}\n{}", record("a", "t"), record("b", "t"), record("c", "t"));
+    let jsonl = format!(
+        "{}\r\n\n{}\n{}",
+        record("a", "t"),
+        record("b", "t"),
+        record("c", "t")
+    );
     let (events, errors) = read_bytes(jsonl.clone().into_bytes());
     assert_eq!((ids(&events), errors.len()), (vec!["a", "b", "c"], 0));
     assert_eq!(events[2].origin.line, 4);
@@ -100,19 +121,41 @@ fn bad_lines_are_reported_and_the_rest_is_read() {
     assert_eq!(ids(&events), ["a", "b", "c"]);
     let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(messages.len(), 4, "{messages:#?}");
-    assert!(messages[0].starts_with("input:2: invalid JSON at column"), "{}", messages[0]);
-    assert!(messages[1].starts_with("input:3: not CloudTrail"), "{}", messages[1]);
-    assert!(messages[2].starts_with("input:4: not CloudTrail"), "{}", messages[2]);
-    assert!(messages[3].starts_with("input:6: record 1: not a CloudTrail record"), "{}", messages[3]);
+    assert!(
+        messages[0].starts_with("input:2: invalid JSON at column"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].starts_with("input:3: not CloudTrail"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].starts_with("input:4: not CloudTrail"),
+        "{}",
+        messages[2]
+    );
+    assert!(
+        messages[3].starts_with("input:6: record 1: not a CloudTrail record"),
+        "{}",
+        messages[3]
+    );
 }
 
 #[test]
 fn truncated_gzip_keeps_what_came_before() {
-    let text: String = (0..2000).map(|i| format!("{}\n", record(&format!("e{i}"), "t"))).collect();
+    let text: String = (0..2000)
+        .map(|i| format!("{}\n", record(&format!("e{i}"), "t")))
+        .collect();
     let mut gz = gzip(text.as_bytes());
     gz.truncate(gz.len() / 2);
     let (events, errors) = read_bytes(gz);
-    assert!(!events.is_empty() && events.len() < 2000, "{}", events.len());
+    assert!(
+        !events.is_empty() && events.len() < 2000,
+        "{}",
+        events.len()
+    );
     assert_eq!(errors.len(), 1);
     assert!(errors[0].to_string().contains("truncated"), "{}", errors[0]);
 }
@@ -124,27 +167,50 @@ fn empty_and_broken_documents_are_errors() {
     let (_, errors) = read_bytes(b"  \n ".to_vec());
     assert_eq!(errors[0].to_string(), "input: only white space");
     let (_, errors) = read_bytes(b"{\n \"Records\": [\n {\"a\": }\n".to_vec());
-    assert!(errors[0].to_string().starts_with("input:3:"), "{}", errors[0]);
+    assert!(
+        errors[0].to_string().starts_with("input:3:"),
+        "{}",
+        errors[0]
+    );
     let (_, errors) = read_bytes(br#"{"Records": 5}"#.to_vec());
     assert!(errors[0].to_string().contains("`Records` is not an array"));
 }
 
 #[test]
 fn time_range_filters_on_event_time() {
-    let text = format!("{}\n{}\n{}\n", record("a", "2024-01-01T00:00:00Z"), record("b", "2024-01-02T00:00:00Z"), record("c", "nope"));
-    let range = TimeRange { since: parse_rfc3339("2024-01-01T12:00:00Z"), until: None };
-    let (events, errors) = read_all(ChunkReader::new(Arc::from("t"), Cursor::new(text.clone().into_bytes())), &range);
+    let text = format!(
+        "{}\n{}\n{}\n",
+        record("a", "2024-01-01T00:00:00Z"),
+        record("b", "2024-01-02T00:00:00Z"),
+        record("c", "nope")
+    );
+    let range = TimeRange {
+        since: parse_rfc3339("2024-01-01T12:00:00Z"),
+        until: None,
+    };
+    let (events, errors) = read_all(
+        ChunkReader::new(Arc::from("t"), Cursor::new(text.clone().into_bytes())),
+        &range,
+    );
     assert_eq!(ids(&events), ["b"]);
     assert!(errors[0].to_string().contains("eventTime"));
-    let range = TimeRange { since: None, until: parse_rfc3339("2024-01-02") };
-    let (events, _) = read_all(ChunkReader::new(Arc::from("t"), Cursor::new(text.into_bytes())), &range);
+    let range = TimeRange {
+        since: None,
+        until: parse_rfc3339("2024-01-02"),
+    };
+    let (events, _) = read_all(
+        ChunkReader::new(Arc::from("t"), Cursor::new(text.into_bytes())),
+        &range,
+    );
     assert_eq!(ids(&events), ["a"]);
 }
 
 #[test]
 fn reads_a_cloudtrail_s3_tree() {
     let dir = tempfile::tempdir().unwrap();
-    let day = dir.path().join("AWSLogs/123456789012/CloudTrail/eu-west-1/2024/07/30");
+    let day = dir
+        .path()
+        .join("AWSLogs/123456789012/CloudTrail/eu-west-1/2024/07/30");
     std::fs::create_dir_all(&day).unwrap();
     for (name, id) in [("f2.json.gz", "b"), ("f1.json.gz", "a")] {
         let body = format!(r#"{{"Records":[{}]}}"#, record(id, "t"));
@@ -161,7 +227,8 @@ fn reads_a_cloudtrail_s3_tree() {
 
 #[test]
 fn reads_the_stratus_captures() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/cloudtrail/stratus-detonations");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpora/cloudtrail/stratus-detonations");
     let (files, errors) = discover_files(&[dir]);
     assert!(errors.is_empty() && files.len() >= 35, "{errors:?}");
     let mut total = 0;
