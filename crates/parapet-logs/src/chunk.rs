@@ -35,8 +35,13 @@ pub struct Chunk {
     pub errors: Vec<ReadError>,
 }
 
+/// Hands a reader an empty buffer to fill (recycled from parsed chunks), so
+/// chunk buffers are not mapped and zeroed afresh for every chunk.
+pub type BufferSource = Box<dyn FnMut() -> Option<Vec<u8>> + Send>;
+
 pub struct ChunkReader {
     source: Arc<str>,
+    buffers: Option<BufferSource>,
     reader: Box<dyn BufRead + Send>,
     kind: Option<ChunkKind>,
     /// Line number of the next unread byte.
@@ -72,6 +77,7 @@ impl ChunkReader {
         };
         ChunkReader {
             source,
+            buffers: None,
             reader,
             kind: None,
             line: 1,
@@ -80,6 +86,23 @@ impl ChunkReader {
             pending: None,
             done: false,
         }
+    }
+
+    /// Takes chunk buffers from `buffers` when it has one to give.
+    pub fn with_buffers(mut self, buffers: BufferSource) -> Self {
+        self.buffers = Some(buffers);
+        self
+    }
+
+    fn fresh_buffer(&mut self) -> Vec<u8> {
+        let mut buffer = self
+            .buffers
+            .as_mut()
+            .and_then(|next| next())
+            .unwrap_or_default();
+        buffer.clear();
+        buffer.reserve(CHUNK_BYTES + (256 << 10));
+        buffer
     }
 
     fn error(&self, location: Location, reason: impl Into<String>) -> ReadError {
@@ -175,8 +198,8 @@ impl ChunkReader {
     }
 
     fn read_lines(&mut self) -> Option<Chunk> {
-        let mut bytes = std::mem::take(&mut self.carry);
-        bytes.reserve(CHUNK_BYTES.saturating_sub(bytes.len()).min(CHUNK_BYTES));
+        let mut bytes = self.fresh_buffer();
+        bytes.append(&mut self.carry);
         let first_line = self.line;
         let mut newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let mut errors = Vec::new();
@@ -231,7 +254,8 @@ impl ChunkReader {
         if !self.done && !discarding {
             // Hand the partial last line to the next chunk.
             let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            self.carry = bytes.split_off(cut);
+            self.carry.extend_from_slice(&bytes[cut..]);
+            bytes.truncate(cut);
         }
         self.line = first_line + newlines;
         if bytes.is_empty() && errors.is_empty() {

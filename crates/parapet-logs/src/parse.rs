@@ -32,6 +32,8 @@ pub struct Parsed {
     pub errors: Vec<ReadError>,
     /// Events dropped by the time range.
     pub out_of_range: u64,
+    /// The chunk's buffer, emptied, for the reader to fill again.
+    pub buffer: Vec<u8>,
 }
 
 pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
@@ -39,6 +41,7 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
         events: Vec::new(),
         errors: chunk.errors,
         out_of_range: 0,
+        buffer: Vec::new(),
     };
     let source = chunk.source;
     match chunk.kind {
@@ -76,6 +79,10 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
             )),
         },
     }
+    if chunk.kind == ChunkKind::Lines {
+        parsed.buffer = chunk.bytes;
+        parsed.buffer.clear();
+    }
     parsed
 }
 
@@ -87,97 +94,71 @@ fn first_sentence(message: &str) -> &str {
 /// One parsed value: a `{"Records":[...]}` envelope, an array of records, or
 /// one record.
 fn expand(mut value: Value, source: &Arc<str>, line: u64, range: &TimeRange, parsed: &mut Parsed) {
-    let location = |index| {
-        if line == 0 {
-            Location::Record { line: 0, index }
-        } else {
-            Location::Record { line, index }
-        }
+    let at = if line == 0 {
+        Location::Whole
+    } else {
+        Location::Line(line)
     };
     if value.is_object() && !is_cloudtrail_record(&value) {
         match value.as_object_mut().and_then(|o| o.remove(&"Records")) {
             Some(records) if records.is_array() => value = records,
             Some(_) => {
-                let at = if line == 0 {
-                    Location::Whole
-                } else {
-                    Location::Line(line)
-                };
                 return parsed
                     .errors
                     .push(ReadError::new(source, at, "`Records` is not an array"));
             }
             None => {
-                let at = if line == 0 {
-                    Location::Whole
-                } else {
-                    Location::Line(line)
-                };
-                return parsed.errors.push(ReadError::new(
-                    source,
-                    at,
-                    "not CloudTrail: an object with neither eventName/eventSource nor a Records array",
-                ));
+                let reason = "not CloudTrail: an object with neither eventName/eventSource nor a Records array";
+                return parsed.errors.push(ReadError::new(source, at, reason));
             }
         }
     }
-    let records: Vec<Value> = if value.is_array() {
-        value
-            .into_array()
-            .map(|a| a.into_iter().collect())
-            .unwrap_or_default()
-    } else if value.is_object() {
-        vec![value]
-    } else {
-        let at = if line == 0 {
-            Location::Whole
-        } else {
-            Location::Line(line)
-        };
-        return parsed.errors.push(ReadError::new(
-            source,
-            at,
-            "not CloudTrail: expected a JSON object or array",
-        ));
+    if value.is_object() {
+        return keep(value, 0, source, line, range, parsed);
+    }
+    let Some(records) = value.into_array() else {
+        let reason = "not CloudTrail: expected a JSON object or array";
+        return parsed.errors.push(ReadError::new(source, at, reason));
     };
     for (index, record) in records.into_iter().enumerate() {
-        let index = index as u64;
-        if !is_cloudtrail_record(&record) {
-            parsed.errors.push(ReadError::new(
-                source,
-                location(index),
-                "not a CloudTrail record: eventName or eventSource missing",
-            ));
-            continue;
-        }
-        if !range.is_unbounded() {
-            match record
-                .get("eventTime")
-                .and_then(|t| t.as_str())
-                .and_then(parse_rfc3339)
-            {
-                Some(ts) if range.contains(ts) => {}
-                Some(_) => {
-                    parsed.out_of_range += 1;
-                    continue;
-                }
-                None => {
-                    parsed.errors.push(ReadError::new(
-                        source,
-                        location(index),
-                        "eventTime missing or not an RFC 3339 time",
-                    ));
-                    continue;
-                }
+        keep(record, index as u64, source, line, range, parsed);
+    }
+}
+
+/// Keeps one record that is CloudTrail and inside the time range.
+fn keep(
+    record: Value,
+    index: u64,
+    source: &Arc<str>,
+    line: u64,
+    range: &TimeRange,
+    parsed: &mut Parsed,
+) {
+    let location = Location::Record { line, index };
+    if !is_cloudtrail_record(&record) {
+        let reason = "not a CloudTrail record: eventName or eventSource missing";
+        return parsed.errors.push(ReadError::new(source, location, reason));
+    }
+    if !range.is_unbounded() {
+        match record
+            .get("eventTime")
+            .and_then(|t| t.as_str())
+            .and_then(parse_rfc3339)
+        {
+            Some(ts) if range.contains(ts) => {}
+            Some(_) => return parsed.out_of_range += 1,
+            None => {
+                let reason = "eventTime missing or not an RFC 3339 time";
+                return parsed.errors.push(ReadError::new(source, location, reason));
             }
         }
-        parsed.events.push(Event::new(
-            record,
-            Origin {
-                source: source.clone(),
-                line,
-                index,
-            },
-        ));
     }
+    parsed.events.push(Event::new(
+        record,
+        Origin {
+            source: source.clone(),
+            line,
+            index,
+        },
+    ));
 }

@@ -37,25 +37,69 @@ impl FromStr for Format {
     }
 }
 
-/// Writes `alerts` (already in their final order) in `format`.
-pub fn write_alerts(out: &mut dyn Write, format: Format, alerts: &[Alert]) -> io::Result<()> {
-    match format {
-        Format::Table => table::write_table(out, alerts),
-        Format::Jsonl => {
-            for alert in alerts {
-                let mut line = sonic_rs::to_vec(&alert_to_json(alert)).map_err(io::Error::other)?;
-                line.push(b'\n');
-                out.write_all(&line)?;
-            }
-            Ok(())
+/// Writes alerts one at a time as they come, in `format`. JSON arrays are
+/// opened on the first alert and closed by [`AlertWriter::finish`]; the table
+/// needs every row for its column widths and is written at the end.
+pub struct AlertWriter<W: Write> {
+    out: W,
+    format: Format,
+    written: usize,
+    table_rows: Vec<Alert>,
+}
+
+impl<W: Write> AlertWriter<W> {
+    pub fn new(out: W, format: Format) -> Self {
+        AlertWriter {
+            out,
+            format,
+            written: 0,
+            table_rows: Vec::new(),
         }
-        Format::Json => write_array(out, &alerts.iter().map(alert_to_json).collect::<Vec<_>>()),
-        Format::Ocsf => write_array(out, &alerts.iter().map(alert_to_ocsf).collect::<Vec<_>>()),
+    }
+
+    pub fn write(&mut self, alert: &Alert) -> io::Result<()> {
+        let mut bytes = match self.format {
+            Format::Table => {
+                self.table_rows.push(alert.clone());
+                return Ok(());
+            }
+            Format::Jsonl => sonic_rs::to_vec(&alert_to_json(alert)),
+            Format::Json => sonic_rs::to_vec_pretty(&alert_to_json(alert)),
+            Format::Ocsf => sonic_rs::to_vec_pretty(&alert_to_ocsf(alert)),
+        }
+        .map_err(io::Error::other)?;
+        let separator: &[u8] = match (self.format, self.written) {
+            (Format::Jsonl, _) => b"",
+            (_, 0) => b"[\n",
+            _ => b",\n",
+        };
+        if self.format == Format::Jsonl {
+            bytes.push(b'\n');
+        }
+        self.out.write_all(separator)?;
+        self.out.write_all(&bytes)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Closes what needs closing and flushes; returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            Format::Table => table::write_table(&mut self.out, &self.table_rows)?,
+            Format::Jsonl => {}
+            Format::Json | Format::Ocsf if self.written == 0 => self.out.write_all(b"[]\n")?,
+            Format::Json | Format::Ocsf => self.out.write_all(b"\n]\n")?,
+        }
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 
-fn write_array<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
-    let mut text = sonic_rs::to_vec_pretty(&items).map_err(io::Error::other)?;
-    text.push(b'\n');
-    out.write_all(&text)
+/// Writes `alerts` (already in their final order) in `format`.
+pub fn write_alerts(out: &mut dyn Write, format: Format, alerts: &[Alert]) -> io::Result<()> {
+    let mut writer = AlertWriter::new(out, format);
+    for alert in alerts {
+        writer.write(alert)?;
+    }
+    writer.finish().map(drop)
 }

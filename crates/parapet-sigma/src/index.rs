@@ -31,7 +31,7 @@ impl EventKind {
         product: "aws",
         service: "cloudtrail",
         category: None,
-        key_fields: &["eventName", "eventSource"],
+        key_fields: &["eventName", "eventSource", "userIdentity.type"],
     };
 
     /// A rule runs on this kind when every part of its logsource it names agrees.
@@ -48,6 +48,7 @@ impl EventKind {
 
 struct KeyIndex {
     field: &'static str,
+    path: Vec<&'static str>,
     rules: FastMap<Box<str>, Vec<u32>>,
 }
 
@@ -71,6 +72,7 @@ impl Detector {
             .iter()
             .map(|&field| KeyIndex {
                 field,
+                path: field.split('.').collect(),
                 rules: FastMap::default(),
             })
             .collect();
@@ -115,7 +117,8 @@ impl Detector {
         let start = out.len();
         let mut buf = [0u8; 96];
         for index in &self.keyed {
-            let Some(value) = event.get(index.field).and_then(|v| v.as_str()) else {
+            let found = index.path.iter().try_fold(event, |v, key| v.get(*key));
+            let Some(value) = found.and_then(|v| v.as_str()) else {
                 continue;
             };
             let candidates = if value.len() <= buf.len() && value.is_ascii() {

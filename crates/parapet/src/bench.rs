@@ -121,9 +121,17 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
             };
             let cpu_before = cpu_seconds();
             let started = Instant::now();
-            let result = pipeline::run(&[Input::File(file.clone())], &config, &mut |e| {
-                eprintln!("input error: {e}")
-            });
+            let mut alerts = 0u64;
+            let mut count = |_: &parapet_core::Alert| {
+                alerts += 1;
+                Ok(())
+            };
+            let result = pipeline::run(
+                &[Input::File(file.clone())],
+                &config,
+                &mut count,
+                &mut |e| eprintln!("input error: {e}"),
+            );
             let wall = started.elapsed().as_secs_f64();
             let cpu = cpu_seconds()
                 .zip(cpu_before)
@@ -138,7 +146,7 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
                 size as f64 / 1_048_576.0,
                 wall,
                 events / wall,
-                result.alerts.len(),
+                alerts,
             );
             if let Some(cpu) = cpu.filter(|c| *c > 0.0) {
                 println!(

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
-use anyhow::Result;
-use parapet_core::Level;
+use anyhow::{Context, Result};
+use parapet_core::{Alert, Level};
 use parapet_logs::{discover_files, ReadError, TimeRange};
-use parapet_report::{write_alerts, Format};
+use parapet_report::{AlertWriter, Format};
 use parapet_sigma::{Detector, EventKind};
 
 use crate::cli::DetectArgs;
@@ -47,16 +47,24 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         min_level: args.min_level,
         threads: args.threads.unwrap_or_else(default_threads),
     };
-    let result = pipeline::run(&inputs, &config, &mut report);
-
     let format = args.format.unwrap_or(if io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Jsonl
     });
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    write_alerts(&mut out, format, &result.alerts)?;
-    out.flush()?;
+    let mut writer = AlertWriter::new(io::BufWriter::new(io::stdout().lock()), format);
+    let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
+    let mut failing = false;
+    let mut sink = |alert: &Alert| {
+        *by_level.entry(alert.rule.level).or_default() += 1;
+        failing |= alert.rule.level >= args.fail_on;
+        writer.write(alert)
+    };
+    let result = pipeline::run(&inputs, &config, &mut sink, &mut report);
+    if let Some(error) = result.sink_error {
+        return Err(anyhow::Error::new(error).context("cannot write alerts"));
+    }
+    writer.finish().context("cannot write alerts")?;
 
     let input_errors = result.stats.input_errors + discovery_errors.len() as u64;
     for (source, count) in &shown {
@@ -69,10 +77,6 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         }
     }
     if !args.quiet {
-        let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
-        for alert in &result.alerts {
-            *by_level.entry(alert.rule.level).or_default() += 1;
-        }
         let levels: Vec<String> = by_level
             .iter()
             .rev()
@@ -87,7 +91,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
             s.inputs,
             s.events,
             s.out_of_range,
-            result.alerts.len(),
+            by_level.values().sum::<usize>(),
             if levels.is_empty() { String::new() } else { format!(" ({})", levels.join(", ")) },
             input_errors,
             started.elapsed().as_secs_f64(),
@@ -95,7 +99,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     }
     Ok(if input_errors > 0 {
         Outcome::Errors
-    } else if result.alerts.iter().any(|a| a.rule.level >= args.fail_on) {
+    } else if failing {
         Outcome::Alerts
     } else {
         Outcome::Clean

@@ -3,12 +3,13 @@
 //! At most `2 × workers` chunks wait in between, so memory is bounded by the
 //! chunks in flight, not by the size of the input.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use crossbeam_channel::{bounded, unbounded, Sender};
+use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parapet_core::{Alert, Level};
 use parapet_logs::{
     cloudtrail_summary, open_path, parse_chunk, Chunk, ChunkReader, Location, ReadError, TimeRange,
@@ -39,72 +40,103 @@ pub struct Stats {
     pub input_errors: u64,
 }
 
+/// What a run did, once every alert has gone to the sink.
 pub struct RunResult {
-    /// In input order: input, line, record, rule.
-    pub alerts: Vec<Alert>,
     pub stats: Stats,
+    /// The sink's first error (a closed pipe, a full disk); the run stopped
+    /// emitting there.
+    pub sink_error: Option<std::io::Error>,
 }
 
-type AlertKey = (usize, u64, u64, usize);
+/// Position of a chunk in the output order: input, then chunk within it.
+type Seq = (usize, u64);
 
 enum Message {
     Parsed {
+        seq: Seq,
         bytes: u64,
         events: u64,
         out_of_range: u64,
-        alerts: Vec<(AlertKey, Alert)>,
+        alerts: Vec<Alert>,
         errors: Vec<ReadError>,
+    },
+    /// An input was read to its end (or failed) after `chunks` chunks.
+    InputDone {
+        input: usize,
+        chunks: u64,
     },
     Failed(ReadError),
 }
 
-/// Runs the pipeline over `inputs`; `on_error` sees each input problem as it
-/// is found (on the caller's thread).
-pub fn run(inputs: &[Input], config: &Config, on_error: &mut dyn FnMut(&ReadError)) -> RunResult {
+/// Runs the pipeline over `inputs`. Alerts reach `sink` in input order
+/// (input, line, record, rule) while later chunks are still being read;
+/// `on_error` sees each input problem as it is found. Both run on the
+/// caller's thread.
+pub fn run(
+    inputs: &[Input],
+    config: &Config,
+    sink: &mut dyn FnMut(&Alert) -> std::io::Result<()>,
+    on_error: &mut dyn FnMut(&ReadError),
+) -> RunResult {
     let workers = config.threads.max(1);
     let readers = workers.min(inputs.len()).max(1);
-    let (chunk_tx, chunk_rx) = bounded::<(usize, Chunk)>(workers * 2);
+    let (chunk_tx, chunk_rx) = bounded::<(Seq, Chunk)>(workers * 2);
     let (result_tx, result_rx) = unbounded::<Message>();
+    // Emptied chunk buffers travel back from workers to readers.
+    let (spare_tx, spare_rx) = bounded::<Vec<u8>>(workers * 2 + readers);
     let next_input = AtomicUsize::new(0);
     let mut stats = Stats {
         inputs: inputs.len() as u64,
         ..Stats::default()
     };
-    let mut keyed: Vec<(AlertKey, Alert)> = Vec::new();
+    let mut order = Reorder::default();
+    let mut sink_error = None;
     thread::scope(|scope| {
         for _ in 0..readers {
-            let (chunk_tx, result_tx, next_input) =
-                (chunk_tx.clone(), result_tx.clone(), &next_input);
-            scope.spawn(move || read_inputs(inputs, next_input, &chunk_tx, &result_tx));
+            let (chunk_tx, result_tx, spare_rx) =
+                (chunk_tx.clone(), result_tx.clone(), spare_rx.clone());
+            let next_input = &next_input;
+            scope.spawn(move || read_inputs(inputs, next_input, &chunk_tx, &result_tx, &spare_rx));
         }
         for _ in 0..workers {
-            let (chunk_rx, result_tx) = (chunk_rx.clone(), result_tx.clone());
+            let (chunk_rx, result_tx, spare_tx) =
+                (chunk_rx.clone(), result_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
-                for (input, chunk) in chunk_rx {
-                    if result_tx.send(process(input, chunk, config)).is_err() {
+                for (seq, chunk) in chunk_rx {
+                    let (message, buffer) = process(seq, chunk, config);
+                    let _ = spare_tx.try_send(buffer);
+                    if result_tx.send(message).is_err() {
                         break;
                     }
                 }
             });
         }
-        drop((chunk_tx, chunk_rx, result_tx));
+        drop((chunk_tx, chunk_rx, result_tx, spare_tx, spare_rx));
+        let mut emit = |alerts: Vec<Alert>| {
+            for alert in &alerts {
+                if sink_error.is_none() {
+                    sink_error = sink(alert).err();
+                }
+            }
+        };
         for message in result_rx {
             match message {
                 Message::Parsed {
+                    seq,
                     bytes,
                     events,
                     out_of_range,
                     alerts,
                     errors,
-                    ..
                 } => {
                     stats.bytes += bytes;
                     stats.events += events;
                     stats.out_of_range += out_of_range;
                     stats.input_errors += errors.len() as u64;
                     errors.iter().for_each(&mut *on_error);
-                    keyed.extend(alerts);
+                    order.arrived(seq, alerts, &mut emit);
                 }
+                Message::InputDone { input, chunks } => order.finished(input, chunks, &mut emit),
                 Message::Failed(error) => {
                     stats.input_errors += 1;
                     on_error(&error);
@@ -112,54 +144,104 @@ pub fn run(inputs: &[Input], config: &Config, on_error: &mut dyn FnMut(&ReadErro
             }
         }
     });
-    keyed.sort_by_key(|(key, _)| *key);
-    RunResult {
-        alerts: keyed.into_iter().map(|(_, alert)| alert).collect(),
-        stats,
-    }
+    RunResult { stats, sink_error }
 }
 
-fn read_inputs(
-    inputs: &[Input],
-    next: &AtomicUsize,
-    chunks: &Sender<(usize, Chunk)>,
-    results: &Sender<Message>,
-) {
-    loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(input) = inputs.get(index) else {
-            return;
-        };
-        let reader = match input {
-            Input::Stdin => ChunkReader::new(Arc::from("-"), std::io::stdin()),
-            Input::File(path) => match open_path(path) {
-                Ok(reader) => reader,
-                Err(e) => {
-                    let source: Arc<str> = Arc::from(path.display().to_string());
-                    let _ = results.send(Message::Failed(ReadError::new(
-                        &source,
-                        Location::Whole,
-                        format!("cannot open: {e}"),
-                    )));
-                    continue;
-                }
-            },
-        };
-        for chunk in reader {
-            let sent = match chunk {
-                Ok(chunk) => chunks.send((index, chunk)).is_ok(),
-                Err(error) => results.send(Message::Failed(error)).is_ok(),
-            };
-            if !sent {
+/// Puts chunk results back in input order; holds only those that arrived
+/// ahead of an earlier chunk still in flight.
+#[derive(Default)]
+struct Reorder {
+    next: Seq,
+    waiting: BTreeMap<Seq, Vec<Alert>>,
+    chunk_counts: HashMap<usize, u64>,
+}
+
+impl Reorder {
+    fn arrived(&mut self, seq: Seq, alerts: Vec<Alert>, emit: &mut dyn FnMut(Vec<Alert>)) {
+        self.waiting.insert(seq, alerts);
+        self.flush(emit);
+    }
+
+    fn finished(&mut self, input: usize, chunks: u64, emit: &mut dyn FnMut(Vec<Alert>)) {
+        self.chunk_counts.insert(input, chunks);
+        self.flush(emit);
+    }
+
+    fn flush(&mut self, emit: &mut dyn FnMut(Vec<Alert>)) {
+        loop {
+            if let Some(alerts) = self.waiting.remove(&self.next) {
+                emit(alerts);
+                self.next.1 += 1;
+            } else if self.chunk_counts.get(&self.next.0) == Some(&self.next.1) {
+                self.chunk_counts.remove(&self.next.0);
+                self.next = (self.next.0 + 1, 0);
+            } else {
                 return;
             }
         }
     }
 }
 
-fn process(input: usize, chunk: Chunk, config: &Config) -> Message {
+fn read_inputs(
+    inputs: &[Input],
+    next: &AtomicUsize,
+    chunks: &Sender<(Seq, Chunk)>,
+    results: &Sender<Message>,
+    spares: &Receiver<Vec<u8>>,
+) {
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(input) = inputs.get(index) else {
+            return;
+        };
+        let mut count = 0;
+        match open_input(input) {
+            Ok(reader) => {
+                let spares = spares.clone();
+                let reader = reader.with_buffers(Box::new(move || spares.try_recv().ok()));
+                for chunk in reader {
+                    let sent = match chunk {
+                        Ok(chunk) => {
+                            count += 1;
+                            chunks.send(((index, count - 1), chunk)).is_ok()
+                        }
+                        Err(error) => results.send(Message::Failed(error)).is_ok(),
+                    };
+                    if !sent {
+                        return;
+                    }
+                }
+            }
+            Err(error) => {
+                let _ = results.send(Message::Failed(error));
+            }
+        }
+        if results
+            .send(Message::InputDone {
+                input: index,
+                chunks: count,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
+    match input {
+        Input::Stdin => Ok(ChunkReader::new(Arc::from("-"), std::io::stdin())),
+        Input::File(path) => open_path(path).map_err(|e| {
+            let source: Arc<str> = Arc::from(path.display().to_string());
+            ReadError::new(&source, Location::Whole, format!("cannot open: {e}"))
+        }),
+    }
+}
+
+fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
-    let parsed = parse_chunk(chunk, &config.range);
+    let mut parsed = parse_chunk(chunk, &config.range);
+    let buffer = std::mem::take(&mut parsed.buffer);
     let mut alerts = Vec::new();
     if let Some(detector) = config.detector {
         let mut hits = Vec::new();
@@ -177,15 +259,17 @@ fn process(input: usize, chunk: Chunk, config: &Config) -> Message {
                     origin: event.origin.clone(),
                     raw: config.raw.then(|| event.value.clone()),
                 };
-                alerts.push(((input, event.origin.line, event.origin.index, hit), alert));
+                alerts.push(alert);
             }
         }
     }
-    Message::Parsed {
+    let message = Message::Parsed {
+        seq,
         bytes,
         events: parsed.events.len() as u64,
         out_of_range: parsed.out_of_range,
         alerts,
         errors: parsed.errors,
-    }
+    };
+    (message, buffer)
 }
