@@ -2,7 +2,7 @@
 //! reads first.
 
 use parapet_core::EventSummary;
-use sonic_rs::{JsonValueTrait, Value};
+use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 /// A CloudTrail record names at least the API call and the service.
 pub fn is_cloudtrail_record(value: &Value) -> bool {
@@ -10,26 +10,47 @@ pub fn is_cloudtrail_record(value: &Value) -> bool {
         && value.get("eventSource").is_some_and(|v| v.is_str())
 }
 
+/// The analyst's first fields, read in one pass over the record's keys (this
+/// runs for every alert; a lookup per field was a fifth of detection time).
 pub fn cloudtrail_summary(value: &Value) -> EventSummary {
-    let text = |path: &[&str]| -> Option<String> {
-        let found = path.iter().try_fold(value, |v, key| v.get(*key))?;
-        found.as_str().map(str::to_string)
+    let mut summary = EventSummary::default();
+    let Some(record) = value.as_object() else {
+        return summary;
     };
-    let actor = text(&["userIdentity", "arn"])
-        .or_else(|| text(&["userIdentity", "invokedBy"]))
-        .or_else(|| text(&["userIdentity", "principalId"]));
-    EventSummary {
-        event_id: text(&["eventID"]),
-        time: text(&["eventTime"]),
-        actor,
-        source_ip: text(&["sourceIPAddress"]),
-        service: text(&["eventSource"]),
-        operation: text(&["eventName"]),
-        account: text(&["recipientAccountId"]).or_else(|| text(&["userIdentity", "accountId"])),
-        region: text(&["awsRegion"]),
-        user_agent: text(&["userAgent"]),
-        error_code: text(&["errorCode"]),
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let mut identity_account = None;
+    for (key, field) in record.iter() {
+        match key {
+            "eventID" => summary.event_id = text(field),
+            "eventTime" => summary.time = text(field),
+            "sourceIPAddress" => summary.source_ip = text(field),
+            "eventSource" => summary.service = text(field),
+            "eventName" => summary.operation = text(field),
+            "recipientAccountId" => summary.account = text(field),
+            "awsRegion" => summary.region = text(field),
+            "userAgent" => summary.user_agent = text(field),
+            "errorCode" => summary.error_code = text(field),
+            "userIdentity" => {
+                let Some(identity) = field.as_object() else { continue };
+                let (mut arn, mut invoked_by, mut principal) = (None, None, None);
+                for (key, v) in identity.iter() {
+                    match key {
+                        "arn" => arn = text(v),
+                        "invokedBy" => invoked_by = text(v),
+                        "principalId" => principal = text(v),
+                        "accountId" => identity_account = text(v),
+                        _ => {}
+                    }
+                }
+                summary.actor = arn.or(invoked_by).or(principal);
+            }
+            _ => {}
+        }
     }
+    if summary.account.is_none() {
+        summary.account = identity_account;
+    }
+    summary
 }
 
 #[cfg(test)]

@@ -19,4 +19,4 @@ pub use chunk::{
 pub use cloudtrail::{cloudtrail_summary, is_cloudtrail_record};
 pub use discover::discover_files;
 pub use error::{Location, ReadError};
-pub use parse::{parse_chunk, Parsed, TimeRange};
+pub use parse::{parse_chunk, parse_chunk_each, ParseReport, Parsed, TimeRange};

@@ -26,9 +26,11 @@ impl TimeRange {
     }
 }
 
+/// What parsing a chunk found besides the events themselves.
 #[derive(Debug, Default)]
-pub struct Parsed {
-    pub events: Vec<Event>,
+pub struct ParseReport {
+    /// Events handed on.
+    pub events: u64,
     pub errors: Vec<ReadError>,
     /// Events dropped by the time range.
     pub out_of_range: u64,
@@ -36,14 +38,34 @@ pub struct Parsed {
     pub buffer: Vec<u8>,
 }
 
+/// A chunk's events collected, for callers that want them all at once.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub events: Vec<Event>,
+    pub errors: Vec<ReadError>,
+    pub out_of_range: u64,
+    pub buffer: Vec<u8>,
+}
+
 pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
-    let mut parsed = Parsed {
-        events: Vec::new(),
-        errors: chunk.errors,
-        out_of_range: 0,
-        buffer: Vec::new(),
-    };
-    let source = chunk.source;
+    let mut events = Vec::new();
+    let report = parse_chunk_each(chunk, range, &mut |event| events.push(event));
+    Parsed { events, errors: report.errors, out_of_range: report.out_of_range, buffer: report.buffer }
+}
+
+struct Ctx<'a> {
+    source: Arc<str>,
+    range: &'a TimeRange,
+    report: ParseReport,
+    each: &'a mut dyn FnMut(Event),
+}
+
+/// Parses a chunk and hands each event to `each` as soon as it is parsed, so
+/// the event is examined while its DOM is still in cache and its memory is
+/// reused by the next one.
+pub fn parse_chunk_each(chunk: Chunk, range: &TimeRange, each: &mut dyn FnMut(Event)) -> ParseReport {
+    let report = ParseReport { errors: chunk.errors, ..ParseReport::default() };
+    let mut ctx = Ctx { source: chunk.source, range, report, each };
     match chunk.kind {
         ChunkKind::Lines => {
             let mut start = 0;
@@ -54,16 +76,11 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
                 let text = bytes[start..end].trim_ascii();
                 if !text.is_empty() {
                     match sonic_rs::from_slice::<Value>(text) {
-                        Ok(value) => expand(value, &source, line, range, &mut parsed),
-                        Err(e) => parsed.errors.push(ReadError::new(
-                            &source,
-                            Location::Line(line),
-                            format!(
-                                "invalid JSON at column {}: {}",
-                                e.column(),
-                                first_sentence(&e.to_string())
-                            ),
-                        )),
+                        Ok(value) => expand(value, line, &mut ctx),
+                        Err(e) => {
+                            let reason = format!("invalid JSON at column {}: {}", e.column(), first_sentence(&e.to_string()));
+                            ctx.report.errors.push(ReadError::new(&ctx.source, Location::Line(line), reason));
+                        }
                     }
                 }
                 start = end + 1;
@@ -71,19 +88,20 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
             }
         }
         ChunkKind::Document => match sonic_rs::from_slice::<Value>(&chunk.bytes) {
-            Ok(value) => expand(value, &source, 0, range, &mut parsed),
-            Err(e) => parsed.errors.push(ReadError::new(
-                &source,
-                Location::LineColumn(chunk.first_line + e.line() as u64 - 1, e.column() as u64),
-                format!("invalid JSON: {}", first_sentence(&e.to_string())),
-            )),
+            Ok(value) => expand(value, 0, &mut ctx),
+            Err(e) => {
+                let at = Location::LineColumn(chunk.first_line + e.line() as u64 - 1, e.column() as u64);
+                let reason = format!("invalid JSON: {}", first_sentence(&e.to_string()));
+                ctx.report.errors.push(ReadError::new(&ctx.source, at, reason));
+            }
         },
     }
+    let mut report = ctx.report;
     if chunk.kind == ChunkKind::Lines {
-        parsed.buffer = chunk.bytes;
-        parsed.buffer.clear();
+        report.buffer = chunk.bytes;
+        report.buffer.clear();
     }
-    parsed
+    report
 }
 
 /// sonic-rs appends the offending input to its messages; keep the reason.
@@ -93,7 +111,8 @@ fn first_sentence(message: &str) -> &str {
 
 /// One parsed value: a `{"Records":[...]}` envelope, an array of records, or
 /// one record.
-fn expand(mut value: Value, source: &Arc<str>, line: u64, range: &TimeRange, parsed: &mut Parsed) {
+fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
+    let source = &ctx.source.clone();
     let at = if line == 0 {
         Location::Whole
     } else {
@@ -103,41 +122,34 @@ fn expand(mut value: Value, source: &Arc<str>, line: u64, range: &TimeRange, par
         match value.as_object_mut().and_then(|o| o.remove(&"Records")) {
             Some(records) if records.is_array() => value = records,
             Some(_) => {
-                return parsed
-                    .errors
-                    .push(ReadError::new(source, at, "`Records` is not an array"));
+                let reason = "`Records` is not an array";
+                return ctx.report.errors.push(ReadError::new(source, at, reason));
             }
             None => {
                 let reason = "not CloudTrail: an object with neither eventName/eventSource nor a Records array";
-                return parsed.errors.push(ReadError::new(source, at, reason));
+                return ctx.report.errors.push(ReadError::new(source, at, reason));
             }
         }
     }
     if value.is_object() {
-        return keep(value, 0, source, line, range, parsed);
+        return keep(value, 0, line, ctx);
     }
     let Some(records) = value.into_array() else {
         let reason = "not CloudTrail: expected a JSON object or array";
-        return parsed.errors.push(ReadError::new(source, at, reason));
+        return ctx.report.errors.push(ReadError::new(source, at, reason));
     };
     for (index, record) in records.into_iter().enumerate() {
-        keep(record, index as u64, source, line, range, parsed);
+        keep(record, index as u64, line, ctx);
     }
 }
 
 /// Keeps one record that is CloudTrail and inside the time range.
-fn keep(
-    record: Value,
-    index: u64,
-    source: &Arc<str>,
-    line: u64,
-    range: &TimeRange,
-    parsed: &mut Parsed,
-) {
+fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
+    let (source, range) = (&ctx.source, ctx.range);
     let location = Location::Record { line, index };
     if !is_cloudtrail_record(&record) {
         let reason = "not a CloudTrail record: eventName or eventSource missing";
-        return parsed.errors.push(ReadError::new(source, location, reason));
+        return ctx.report.errors.push(ReadError::new(source, location, reason));
     }
     if !range.is_unbounded() {
         match record
@@ -146,19 +158,14 @@ fn keep(
             .and_then(parse_rfc3339)
         {
             Some(ts) if range.contains(ts) => {}
-            Some(_) => return parsed.out_of_range += 1,
+            Some(_) => return ctx.report.out_of_range += 1,
             None => {
                 let reason = "eventTime missing or not an RFC 3339 time";
-                return parsed.errors.push(ReadError::new(source, location, reason));
+                return ctx.report.errors.push(ReadError::new(source, location, reason));
             }
         }
     }
-    parsed.events.push(Event::new(
-        record,
-        Origin {
-            source: source.clone(),
-            line,
-            index,
-        },
-    ));
+    let origin = Origin { source: source.clone(), line, index };
+    ctx.report.events += 1;
+    (ctx.each)(Event::new(record, origin));
 }

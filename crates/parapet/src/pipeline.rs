@@ -12,7 +12,7 @@ use std::thread;
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parapet_core::{Alert, Level};
 use parapet_logs::{
-    cloudtrail_summary, open_path, parse_chunk, Chunk, ChunkReader, Location, ReadError, TimeRange,
+    cloudtrail_summary, open_path, parse_chunk_each, Chunk, ChunkReader, Location, ReadError, TimeRange,
 };
 use parapet_sigma::Detector;
 
@@ -240,36 +240,32 @@ fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
 
 fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
-    let mut parsed = parse_chunk(chunk, &config.range);
-    let buffer = std::mem::take(&mut parsed.buffer);
     let mut alerts = Vec::new();
-    if let Some(detector) = config.detector {
-        let mut hits = Vec::new();
-        for event in &parsed.events {
-            hits.clear();
-            detector.matches(&event.value, &mut hits);
-            for &hit in &hits {
-                let rule = &detector.rules()[hit].meta;
-                if rule.level < config.min_level {
-                    continue;
-                }
-                let alert = Alert {
-                    rule: rule.clone(),
-                    event: cloudtrail_summary(&event.value),
-                    origin: event.origin.clone(),
-                    raw: config.raw.then(|| event.value.clone()),
-                };
-                alerts.push(alert);
+    let mut hits = Vec::new();
+    let report = parse_chunk_each(chunk, &config.range, &mut |event| {
+        let Some(detector) = config.detector else { return };
+        hits.clear();
+        detector.matches(&event.value, &mut hits);
+        for &hit in &hits {
+            let rule = &detector.rules()[hit].meta;
+            if rule.level < config.min_level {
+                continue;
             }
+            alerts.push(Alert {
+                rule: rule.clone(),
+                event: cloudtrail_summary(&event.value),
+                origin: event.origin.clone(),
+                raw: config.raw.then(|| event.value.clone()),
+            });
         }
-    }
+    });
     let message = Message::Parsed {
         seq,
         bytes,
-        events: parsed.events.len() as u64,
-        out_of_range: parsed.out_of_range,
+        events: report.events,
+        out_of_range: report.out_of_range,
         alerts,
-        errors: parsed.errors,
+        errors: report.errors,
     };
-    (message, buffer)
+    (message, report.buffer)
 }
