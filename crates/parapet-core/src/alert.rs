@@ -4,20 +4,105 @@ use sonic_rs::Value;
 
 use crate::{Origin, RuleMeta};
 
-/// The fields of an event an analyst reads first. Source-specific readers fill
-/// it (for CloudTrail: eventID, eventTime, userIdentity.arn, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The fields of an event an analyst reads first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryField {
+    EventId,
+    Time,
+    Actor,
+    SourceIp,
+    Service,
+    Operation,
+    Account,
+    Region,
+    UserAgent,
+    ErrorCode,
+}
+
+const FIELDS: usize = 10;
+const ABSENT: (u32, u32) = (u32::MAX, 0);
+
+/// The summary of one event, filled by source-specific readers (for
+/// CloudTrail: eventID, eventTime, userIdentity.arn, ...). Every alert has
+/// one, so all fields share one buffer: one allocation per alert, not ten.
+#[derive(Clone, PartialEq, Eq)]
 pub struct EventSummary {
-    pub event_id: Option<String>,
-    pub time: Option<String>,
-    pub actor: Option<String>,
-    pub source_ip: Option<String>,
-    pub service: Option<String>,
-    pub operation: Option<String>,
-    pub account: Option<String>,
-    pub region: Option<String>,
-    pub user_agent: Option<String>,
-    pub error_code: Option<String>,
+    text: String,
+    spans: [(u32, u32); FIELDS],
+}
+
+impl Default for EventSummary {
+    fn default() -> Self {
+        EventSummary {
+            text: String::new(),
+            spans: [ABSENT; FIELDS],
+        }
+    }
+}
+
+impl EventSummary {
+    pub fn with_capacity(bytes: usize) -> Self {
+        EventSummary {
+            text: String::with_capacity(bytes),
+            spans: [ABSENT; FIELDS],
+        }
+    }
+
+    pub fn set(&mut self, field: SummaryField, value: &str) {
+        let start = self.text.len();
+        self.text.push_str(value);
+        self.spans[field as usize] = (start as u32, value.len() as u32);
+    }
+
+    pub fn get(&self, field: SummaryField) -> Option<&str> {
+        let (start, len) = self.spans[field as usize];
+        if start == u32::MAX {
+            return None;
+        }
+        self.text.get(start as usize..(start + len) as usize)
+    }
+
+    pub fn event_id(&self) -> Option<&str> {
+        self.get(SummaryField::EventId)
+    }
+    pub fn time(&self) -> Option<&str> {
+        self.get(SummaryField::Time)
+    }
+    pub fn actor(&self) -> Option<&str> {
+        self.get(SummaryField::Actor)
+    }
+    pub fn source_ip(&self) -> Option<&str> {
+        self.get(SummaryField::SourceIp)
+    }
+    pub fn service(&self) -> Option<&str> {
+        self.get(SummaryField::Service)
+    }
+    pub fn operation(&self) -> Option<&str> {
+        self.get(SummaryField::Operation)
+    }
+    pub fn account(&self) -> Option<&str> {
+        self.get(SummaryField::Account)
+    }
+    pub fn region(&self) -> Option<&str> {
+        self.get(SummaryField::Region)
+    }
+    pub fn user_agent(&self) -> Option<&str> {
+        self.get(SummaryField::UserAgent)
+    }
+    pub fn error_code(&self) -> Option<&str> {
+        self.get(SummaryField::ErrorCode)
+    }
+}
+
+impl std::fmt::Debug for EventSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventSummary")
+            .field("event_id", &self.event_id())
+            .field("time", &self.time())
+            .field("actor", &self.actor())
+            .field("operation", &self.operation())
+            .finish_non_exhaustive()
+    }
 }
 
 /// One rule matching one event.
@@ -28,4 +113,21 @@ pub struct Alert {
     pub origin: Origin,
     /// The whole event, when the user asked for it (`--raw`).
     pub raw: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_share_one_buffer_and_absent_is_none() {
+        let mut s = EventSummary::default();
+        s.set(SummaryField::Operation, "StopLogging");
+        s.set(SummaryField::EventId, "");
+        s.set(SummaryField::Region, "eu-west-1");
+        assert_eq!(s.operation(), Some("StopLogging"));
+        assert_eq!(s.event_id(), Some(""));
+        assert_eq!(s.region(), Some("eu-west-1"));
+        assert_eq!(s.actor(), None);
+    }
 }

@@ -11,7 +11,7 @@ mod level;
 mod rule_meta;
 mod timestamp;
 
-pub use alert::{Alert, EventSummary};
+pub use alert::{Alert, EventSummary, SummaryField};
 pub use attack::{parse_attack_tags, AttackTags, Tactic};
 pub use event::{Event, Origin};
 pub use level::{Level, ParseLevelError};

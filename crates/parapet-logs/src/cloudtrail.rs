@@ -1,7 +1,7 @@
 //! What makes a JSON object a CloudTrail record, and the fields an analyst
 //! reads first.
 
-use parapet_core::EventSummary;
+use parapet_core::{EventSummary, SummaryField};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 /// A CloudTrail record names at least the API call and the service.
@@ -13,44 +13,59 @@ pub fn is_cloudtrail_record(value: &Value) -> bool {
 /// The analyst's first fields, read in one pass over the record's keys (this
 /// runs for every alert; a lookup per field was a fifth of detection time).
 pub fn cloudtrail_summary(value: &Value) -> EventSummary {
-    let mut summary = EventSummary::default();
+    let mut summary = EventSummary::with_capacity(256);
     let Some(record) = value.as_object() else {
         return summary;
     };
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    let mut identity_account = None;
+    let (mut account, mut identity_account) = (None, None);
     for (key, field) in record.iter() {
-        match key {
-            "eventID" => summary.event_id = text(field),
-            "eventTime" => summary.time = text(field),
-            "sourceIPAddress" => summary.source_ip = text(field),
-            "eventSource" => summary.service = text(field),
-            "eventName" => summary.operation = text(field),
-            "recipientAccountId" => summary.account = text(field),
-            "awsRegion" => summary.region = text(field),
-            "userAgent" => summary.user_agent = text(field),
-            "errorCode" => summary.error_code = text(field),
-            "userIdentity" => {
-                let Some(identity) = field.as_object() else { continue };
-                let (mut arn, mut invoked_by, mut principal) = (None, None, None);
-                for (key, v) in identity.iter() {
-                    match key {
-                        "arn" => arn = text(v),
-                        "invokedBy" => invoked_by = text(v),
-                        "principalId" => principal = text(v),
-                        "accountId" => identity_account = text(v),
-                        _ => {}
-                    }
-                }
-                summary.actor = arn.or(invoked_by).or(principal);
+        let Some(text) = field.as_str() else {
+            if key == "userIdentity" {
+                identity_account = summarize_identity(field, &mut summary);
             }
+            continue;
+        };
+        let slot = match key {
+            "eventID" => SummaryField::EventId,
+            "eventTime" => SummaryField::Time,
+            "sourceIPAddress" => SummaryField::SourceIp,
+            "eventSource" => SummaryField::Service,
+            "eventName" => SummaryField::Operation,
+            "awsRegion" => SummaryField::Region,
+            "userAgent" => SummaryField::UserAgent,
+            "errorCode" => SummaryField::ErrorCode,
+            "recipientAccountId" => {
+                account = Some(text);
+                continue;
+            }
+            _ => continue,
+        };
+        summary.set(slot, text);
+    }
+    if let Some(account) = account.or(identity_account) {
+        summary.set(SummaryField::Account, account);
+    }
+    summary
+}
+
+/// Sets the actor (ARN, else the invoking service, else the principal id)
+/// and returns the identity's account.
+fn summarize_identity<'a>(identity: &'a Value, summary: &mut EventSummary) -> Option<&'a str> {
+    let identity = identity.as_object()?;
+    let (mut arn, mut invoked_by, mut principal, mut account) = (None, None, None, None);
+    for (key, value) in identity.iter() {
+        match key {
+            "arn" => arn = value.as_str(),
+            "invokedBy" => invoked_by = value.as_str(),
+            "principalId" => principal = value.as_str(),
+            "accountId" => account = value.as_str(),
             _ => {}
         }
     }
-    if summary.account.is_none() {
-        summary.account = identity_account;
+    if let Some(actor) = arn.or(invoked_by).or(principal) {
+        summary.set(SummaryField::Actor, actor);
     }
-    summary
+    account
 }
 
 #[cfg(test)]
@@ -66,10 +81,10 @@ mod tests {
         .unwrap();
         assert!(is_cloudtrail_record(&v));
         let s = cloudtrail_summary(&v);
-        assert_eq!(s.event_id.as_deref(), Some("e1"));
-        assert_eq!(s.actor.as_deref(), Some("arn:aws:iam::1:user/a"));
-        assert_eq!(s.account.as_deref(), Some("1"));
-        assert_eq!(s.operation.as_deref(), Some("StopLogging"));
+        assert_eq!(s.event_id(), Some("e1"));
+        assert_eq!(s.actor(), Some("arn:aws:iam::1:user/a"));
+        assert_eq!(s.account(), Some("1"));
+        assert_eq!(s.operation(), Some("StopLogging"));
         assert!(!is_cloudtrail_record(
             &sonic_rs::from_str(r#"{"name":"x"}"#).unwrap()
         ));

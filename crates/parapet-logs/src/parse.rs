@@ -50,7 +50,12 @@ pub struct Parsed {
 pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
     let mut events = Vec::new();
     let report = parse_chunk_each(chunk, range, &mut |event| events.push(event));
-    Parsed { events, errors: report.errors, out_of_range: report.out_of_range, buffer: report.buffer }
+    Parsed {
+        events,
+        errors: report.errors,
+        out_of_range: report.out_of_range,
+        buffer: report.buffer,
+    }
 }
 
 struct Ctx<'a> {
@@ -63,9 +68,21 @@ struct Ctx<'a> {
 /// Parses a chunk and hands each event to `each` as soon as it is parsed, so
 /// the event is examined while its DOM is still in cache and its memory is
 /// reused by the next one.
-pub fn parse_chunk_each(chunk: Chunk, range: &TimeRange, each: &mut dyn FnMut(Event)) -> ParseReport {
-    let report = ParseReport { errors: chunk.errors, ..ParseReport::default() };
-    let mut ctx = Ctx { source: chunk.source, range, report, each };
+pub fn parse_chunk_each(
+    chunk: Chunk,
+    range: &TimeRange,
+    each: &mut dyn FnMut(Event),
+) -> ParseReport {
+    let report = ParseReport {
+        errors: chunk.errors,
+        ..ParseReport::default()
+    };
+    let mut ctx = Ctx {
+        source: chunk.source,
+        range,
+        report,
+        each,
+    };
     match chunk.kind {
         ChunkKind::Lines => {
             let mut start = 0;
@@ -78,8 +95,16 @@ pub fn parse_chunk_each(chunk: Chunk, range: &TimeRange, each: &mut dyn FnMut(Ev
                     match sonic_rs::from_slice::<Value>(text) {
                         Ok(value) => expand(value, line, &mut ctx),
                         Err(e) => {
-                            let reason = format!("invalid JSON at column {}: {}", e.column(), first_sentence(&e.to_string()));
-                            ctx.report.errors.push(ReadError::new(&ctx.source, Location::Line(line), reason));
+                            let reason = format!(
+                                "invalid JSON at column {}: {}",
+                                e.column(),
+                                first_sentence(&e.to_string())
+                            );
+                            ctx.report.errors.push(ReadError::new(
+                                &ctx.source,
+                                Location::Line(line),
+                                reason,
+                            ));
                         }
                     }
                 }
@@ -90,9 +115,12 @@ pub fn parse_chunk_each(chunk: Chunk, range: &TimeRange, each: &mut dyn FnMut(Ev
         ChunkKind::Document => match sonic_rs::from_slice::<Value>(&chunk.bytes) {
             Ok(value) => expand(value, 0, &mut ctx),
             Err(e) => {
-                let at = Location::LineColumn(chunk.first_line + e.line() as u64 - 1, e.column() as u64);
+                let at =
+                    Location::LineColumn(chunk.first_line + e.line() as u64 - 1, e.column() as u64);
                 let reason = format!("invalid JSON: {}", first_sentence(&e.to_string()));
-                ctx.report.errors.push(ReadError::new(&ctx.source, at, reason));
+                ctx.report
+                    .errors
+                    .push(ReadError::new(&ctx.source, at, reason));
             }
         },
     }
@@ -149,7 +177,10 @@ fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
     let location = Location::Record { line, index };
     if !is_cloudtrail_record(&record) {
         let reason = "not a CloudTrail record: eventName or eventSource missing";
-        return ctx.report.errors.push(ReadError::new(source, location, reason));
+        return ctx
+            .report
+            .errors
+            .push(ReadError::new(source, location, reason));
     }
     if !range.is_unbounded() {
         match record
@@ -161,11 +192,18 @@ fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
             Some(_) => return ctx.report.out_of_range += 1,
             None => {
                 let reason = "eventTime missing or not an RFC 3339 time";
-                return ctx.report.errors.push(ReadError::new(source, location, reason));
+                return ctx
+                    .report
+                    .errors
+                    .push(ReadError::new(source, location, reason));
             }
         }
     }
-    let origin = Origin { source: source.clone(), line, index };
+    let origin = Origin {
+        source: source.clone(),
+        line,
+        index,
+    };
     ctx.report.events += 1;
     (ctx.each)(Event::new(record, origin));
 }

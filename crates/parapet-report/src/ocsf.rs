@@ -11,7 +11,7 @@ const OCSF_VERSION: &str = "1.3.0";
 pub fn alert_to_ocsf(alert: &Alert) -> Value {
     let rule = &alert.rule;
     let e = &alert.event;
-    let time = e.time.as_deref().and_then(parse_rfc3339).map(|t| t.0);
+    let time = e.time().and_then(parse_rfc3339).map(|t| t.0);
     let attacks: Vec<Value> = attack_pairs(alert)
         .into_iter()
         .map(|(tactic, technique)| {
@@ -31,7 +31,7 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
             attack
         })
         .collect();
-    let finding_uid = format!("{}:{}", rule.id, e.event_id.as_deref().unwrap_or(""));
+    let finding_uid = format!("{}:{}", rule.id, e.event_id().unwrap_or(""));
     let mut finding = json!({
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -61,14 +61,14 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
             "attacks": attacks,
             "types": ["Sigma"],
         },
-        "cloud": {"provider": "AWS", "region": e.region, "account": {"uid": e.account}},
+        "cloud": {"provider": "AWS", "region": e.region(), "account": {"uid": e.account()}},
         "evidences": [{
-            "actor": {"user": {"uid": e.actor}},
-            "api": {"operation": e.operation, "service": {"name": e.service}, "response": {"error": e.error_code}},
-            "src_endpoint": {"ip": e.source_ip},
+            "actor": {"user": {"uid": e.actor()}},
+            "api": {"operation": e.operation(), "service": {"name": e.service()}, "response": {"error": e.error_code()}},
+            "src_endpoint": {"ip": e.source_ip()},
         }],
         "unmapped": {
-            "event_uid": e.event_id,
+            "event_uid": e.event_id(),
             "rule_author": rule.author,
             "rule_license": rule.license,
             "rule_level": rule.level.as_str(),

@@ -24,23 +24,22 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
         .iter()
         .map(|a| {
             let e = &a.event;
-            let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
             [
-                or_dash(&e.time),
+                or_dash(e.time()),
                 a.rule.level.to_string(),
                 a.rule.title.clone(),
                 a.rule.attack.techniques.join(","),
                 format!(
                     "{}:{}",
-                    e.service
-                        .as_deref()
+                    e.service()
                         .unwrap_or("-")
                         .trim_end_matches(".amazonaws.com"),
-                    or_dash(&e.operation)
+                    or_dash(e.operation())
                 ),
-                or_dash(&e.actor),
-                or_dash(&e.source_ip),
-                format!("{}/{}", or_dash(&e.account), or_dash(&e.region)),
+                or_dash(e.actor()),
+                or_dash(e.source_ip()),
+                format!("{}/{}", or_dash(e.account()), or_dash(e.region())),
             ]
         })
         .map(|row| row.map(|cell| trim(&cell)))

@@ -12,7 +12,8 @@ use std::thread;
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parapet_core::{Alert, Level};
 use parapet_logs::{
-    cloudtrail_summary, open_path, parse_chunk_each, Chunk, ChunkReader, Location, ReadError, TimeRange,
+    cloudtrail_summary, open_path, parse_chunk_each, Chunk, ChunkReader, Location, ReadError,
+    TimeRange,
 };
 use parapet_sigma::Detector;
 
@@ -243,7 +244,9 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
     let mut alerts = Vec::new();
     let mut hits = Vec::new();
     let report = parse_chunk_each(chunk, &config.range, &mut |event| {
-        let Some(detector) = config.detector else { return };
+        let Some(detector) = config.detector else {
+            return;
+        };
         hits.clear();
         detector.matches(&event.value, &mut hits);
         for &hit in &hits {

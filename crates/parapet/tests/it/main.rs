@@ -353,17 +353,32 @@ fn stdin_time_range_and_fail_on() {
 fn output_is_the_same_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("many-chunks.jsonl");
-    let generated = run(parapet().args(["bench", "generate", "--events", "20000", "--seed", "3", "-o"]).arg(&big));
+    let generated = run(parapet()
+        .args([
+            "bench", "generate", "--events", "20000", "--seed", "3", "-o",
+        ])
+        .arg(&big));
     assert!(generated.status.success());
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/cloudtrail");
     let outputs: Vec<Vec<u8>> = ["1", "2", "4"]
         .iter()
         .map(|threads| {
             let mut cmd = parapet();
-            cmd.args(["detect", "--format", "jsonl", "--threads", threads, "--rules"]).arg(sigma_aws());
+            cmd.args([
+                "detect",
+                "--format",
+                "jsonl",
+                "--threads",
+                threads,
+                "--rules",
+            ])
+            .arg(sigma_aws());
             run(cmd.arg(&samples).arg(&big).arg(stratus())).stdout
         })
         .collect();
     assert!(outputs[0].len() > 100_000, "{}", outputs[0].len());
-    assert!(outputs.iter().all(|o| o == &outputs[0]), "outputs differ between thread counts");
+    assert!(
+        outputs.iter().all(|o| o == &outputs[0]),
+        "outputs differ between thread counts"
+    );
 }
