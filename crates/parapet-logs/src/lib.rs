@@ -9,6 +9,7 @@
 
 mod chunk;
 mod cloudtrail;
+mod depth;
 mod discover;
 mod error;
 mod parse;

@@ -7,6 +7,7 @@ use sonic_rs::{JsonValueMutTrait, JsonValueTrait, Value};
 
 use crate::chunk::{Chunk, ChunkKind};
 use crate::cloudtrail::is_cloudtrail_record;
+use crate::depth::{too_deep, MAX_DEPTH};
 use crate::error::{Location, ReadError};
 
 /// Keeps events with `since <= eventTime < until`.
@@ -91,7 +92,14 @@ pub fn parse_chunk_each(
             while start < bytes.len() {
                 let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
                 let text = bytes[start..end].trim_ascii();
-                if !text.is_empty() {
+                if too_deep(text) {
+                    let reason = format!("JSON nested deeper than {MAX_DEPTH} levels; skipped");
+                    ctx.report.errors.push(ReadError::new(
+                        &ctx.source,
+                        Location::Line(line),
+                        reason,
+                    ));
+                } else if !text.is_empty() {
                     match sonic_rs::from_slice::<Value>(text) {
                         Ok(value) => expand(value, line, &mut ctx),
                         Err(e) => {
@@ -111,6 +119,12 @@ pub fn parse_chunk_each(
                 start = end + 1;
                 line += 1;
             }
+        }
+        ChunkKind::Document if too_deep(&chunk.bytes) => {
+            let reason = format!("JSON nested deeper than {MAX_DEPTH} levels; skipped");
+            ctx.report
+                .errors
+                .push(ReadError::new(&ctx.source, Location::Whole, reason));
         }
         ChunkKind::Document => match sonic_rs::from_slice::<Value>(&chunk.bytes) {
             Ok(value) => expand(value, 0, &mut ctx),

@@ -3,6 +3,8 @@
 //!
 //! Precedence, loosest first: or, and, not, `x of`, brackets.
 
+use crate::matcher::{GlobToken, StrMatcher};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Cond {
     Search(usize),
@@ -77,7 +79,11 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     names: &'a [String],
+    /// Open brackets and `not`s: bounded so a hostile rule cannot overflow the stack.
+    depth: usize,
 }
+
+const MAX_NESTING: usize = 64;
 
 /// Parses `text` over the rule's search identifiers (`names`, in the order
 /// their indices refer to).
@@ -87,6 +93,7 @@ pub(crate) fn parse_condition(text: &str, names: &[String]) -> Result<Cond, Stri
         return Err("the condition is empty".into());
     }
     let mut parser = Parser {
+        depth: 0,
         tokens,
         pos: 0,
         names,
@@ -154,11 +161,20 @@ impl Parser<'_> {
     }
 
     fn not(&mut self) -> Result<Cond, String> {
-        if self.peek() == Some(&Token::Not) {
-            self.pos += 1;
-            return Ok(Cond::Not(Box::new(self.not()?)));
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(format!(
+                "nested deeper than {MAX_NESTING} brackets or `not`s"
+            ));
         }
-        self.primary()
+        let cond = if self.peek() == Some(&Token::Not) {
+            self.pos += 1;
+            self.not().map(|c| Cond::Not(Box::new(c)))
+        } else {
+            self.primary()
+        };
+        self.depth -= 1;
+        cond
     }
 
     fn primary(&mut self) -> Result<Cond, String> {
@@ -228,17 +244,16 @@ impl Parser<'_> {
     }
 }
 
+/// `selection_*`-style patterns: `*` is the only wildcard, matching is exact.
 fn wildcard_eq(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => {
-            name.starts_with(head)
-                && (0..=name.len() - head.len()).any(|i| {
-                    name.is_char_boundary(head.len() + i)
-                        && wildcard_eq(tail, &name[head.len() + i..])
-                })
+    let mut tokens = Vec::new();
+    for (n, part) in pattern.split('*').enumerate() {
+        if n > 0 {
+            tokens.push(GlobToken::Star);
         }
+        tokens.push(GlobToken::Literal(part.to_string()));
     }
+    StrMatcher::new(tokens, true).matches(name)
 }
 
 impl Cond {
@@ -315,6 +330,12 @@ mod tests {
             parse_condition("(2 of selection*)", &names()).unwrap(),
             Cond::AtLeast(2, vec![0, 1, 2])
         );
+        let at_least_one = |text: &str| match parse_condition(text, &names()).unwrap() {
+            Cond::AtLeast(1, targets) => targets,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(at_least_one("1 of *_status_*"), [1, 2]);
+        assert_eq!(at_least_one("1 of *"), [0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -326,6 +347,9 @@ mod tests {
         assert!(err("selection | count() > 5").contains("correlation"));
         assert!(err("(selection").contains("missing `)`"));
         assert!(err("selection selection").contains("unexpected"));
+        let deep = format!("{}selection{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(err(&deep).contains("nested deeper"));
+        assert!(err(&"not ".repeat(100_000)).contains("nested deeper"));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
     }
     drop_duplicate_ids(&mut loaded);
     if loaded.rules.is_empty() {
+        report_errors(&loaded.errors);
         bail!("no rules to run: --no-default-rules without --rules, or none of them loaded");
     }
     Ok(loaded)

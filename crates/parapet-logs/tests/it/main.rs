@@ -253,3 +253,25 @@ proptest! {
         let _ = read_bytes(text.into_bytes());
     }
 }
+
+#[test]
+fn deeply_nested_json_is_refused_not_a_stack_overflow() {
+    // Regression: sonic-rs parses recursively; 100k open brackets crashed the process.
+    let deep = "[".repeat(100_000);
+    let text = format!("{}\n{deep}\n{}\n", record("a", "t"), record("b", "t"));
+    let (events, errors) = read_bytes(text.into_bytes());
+    assert_eq!(ids(&events), ["a", "b"]);
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("input:2: JSON nested deeper than 256"),
+        "{}",
+        errors[0]
+    );
+    let (_, errors) = read_bytes(format!("[\n{}", "{\"a\":".repeat(100_000)).into_bytes());
+    assert!(
+        errors[0].to_string().contains("nested deeper"),
+        "{}",
+        errors[0]
+    );
+}
