@@ -397,3 +397,49 @@ fn bundled_rules_load_with_unique_ids_and_complete_docs() {
         "every bundled rule pins eventName or eventSource"
     );
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use crate::{parse_rules, Detector, EventKind, Placeholders};
+
+    const EVENT: &str = r#"{"eventName":"CreateUser","eventSource":"iam.amazonaws.com","eventTime":"2024-07-30T21:53:13Z","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a"},"requestParameters":{"userName":"b","n":5,"tags":[1,"x",null]}}"#;
+
+    fn run(text: &str) {
+        let mut placeholders = Placeholders::new();
+        placeholders.insert("p".into(), vec!["x*".into()]);
+        if let Ok(rules) = parse_rules("p.yml", text, &placeholders) {
+            let detector = Detector::new(&rules, &EventKind::CLOUDTRAIL);
+            let mut hits = Vec::new();
+            detector.matches(&sonic_rs::from_str(EVENT).unwrap(), &mut hits);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn on_arbitrary_text(text in "\\PC{0,300}") {
+            run(&text);
+        }
+
+        #[test]
+        fn on_rules_with_arbitrary_fields_modifiers_values_and_conditions(
+            field in "[a-zA-Z.]{0,30}",
+            modifiers in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(vec!["contains", "all", "re", "i", "base64offset", "wide", "windash", "cidr",
+                        "gt", "exists", "fieldref", "expand", "hour", "neq", "cased", "startswith", "utf16be"]).prop_map(String::from),
+                    "[a-z]{1,6}",
+                ],
+                0..4),
+            value in "[ -~]{0,20}",
+            condition in "[a-z_ ()*0-9]{0,40}",
+        ) {
+            let key = format!("{field}|{}", modifiers.join("|"));
+            let text = format!(
+                "title: t\nlogsource:\n    product: aws\ndetection:\n    sel:\n        '{}': '{}'\n    condition: {}\n",
+                key.replace('\'', "''"), value.replace('\'', "''"), if condition.trim().is_empty() { "sel".to_string() } else { condition });
+            run(&text);
+        }
+    }
+}
