@@ -6,14 +6,18 @@
 
 mod alert;
 mod attack;
+mod coverage;
 mod event;
 mod level;
+mod resource;
 mod rule_meta;
 mod timestamp;
 
 pub use alert::{Alert, EventSummary, SummaryField};
 pub use attack::{parse_attack_tags, AttackTags, Tactic};
+pub use coverage::CoverageGap;
 pub use event::{Event, Origin};
 pub use level::{Level, ParseLevelError};
+pub use resource::{AttrOrigin, AttrValue, Attribute, Provider, Relation, Resource};
 pub use rule_meta::RuleMeta;
 pub use timestamp::{parse_rfc3339, CivilTime, Timestamp};
