@@ -134,7 +134,11 @@ pub enum AttrOrigin {
     /// A provider API call, e.g. `s3:GetBucketEncryption`.
     Api(String),
     /// A position in a source file (IaC), 1-based.
-    File { path: String, line: u32, column: u32 },
+    File {
+        path: String,
+        line: u32,
+        column: u32,
+    },
     /// An export file imported as a whole (AWS Config, Resource Graph, CAI).
     Import(String),
 }
@@ -186,7 +190,12 @@ pub struct Resource {
 }
 
 impl Resource {
-    pub fn new(provider: Provider, kind: &str, uid: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        provider: Provider,
+        kind: &str,
+        uid: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Resource {
             uid: uid.into(),
             provider,
@@ -208,18 +217,29 @@ impl Resource {
 
     /// Records a known value learned from `origin`.
     pub fn set(&mut self, name: &str, value: impl Into<AttrValue>, origin: &AttrOrigin) {
-        let attribute = Attribute { value: value.into(), known: true, origin: origin.clone() };
+        let attribute = Attribute {
+            value: value.into(),
+            known: true,
+            origin: origin.clone(),
+        };
         self.attributes.insert(name.to_string(), attribute);
     }
 
     /// Records that `name` exists but could not be learned.
     pub fn unknown(&mut self, name: &str, origin: &AttrOrigin) {
-        let attribute = Attribute { value: AttrValue::Null, known: false, origin: origin.clone() };
+        let attribute = Attribute {
+            value: AttrValue::Null,
+            known: false,
+            origin: origin.clone(),
+        };
         self.attributes.insert(name.to_string(), attribute);
     }
 
     pub fn relate(&mut self, kind: &str, target: impl Into<String>) {
-        let relation = Relation { kind: kind.to_string(), target: target.into() };
+        let relation = Relation {
+            kind: kind.to_string(),
+            target: target.into(),
+        };
         if !self.relations.contains(&relation) {
             self.relations.push(relation);
         }
@@ -227,7 +247,10 @@ impl Resource {
 
     /// The value of an attribute; None when absent or unknown.
     pub fn value(&self, name: &str) -> Option<&AttrValue> {
-        self.attributes.get(name).filter(|a| a.known).map(|a| &a.value)
+        self.attributes
+            .get(name)
+            .filter(|a| a.known)
+            .map(|a| &a.value)
     }
 
     pub fn is_unknown(&self, name: &str) -> bool {
@@ -247,13 +270,20 @@ mod tests {
     #[test]
     fn attributes_carry_origin_and_knownness() {
         let api = AttrOrigin::Api("s3:GetBucketVersioning".into());
-        let mut bucket = Resource::new(Provider::Aws, "aws.s3.bucket", "arn:aws:s3:::logs", "logs").located("1", "eu-west-1");
+        let mut bucket = Resource::new(Provider::Aws, "aws.s3.bucket", "arn:aws:s3:::logs", "logs")
+            .located("1", "eu-west-1");
         bucket.set("versioning.enabled", true, &api);
         bucket.set("logging.target", AttrValue::Null, &api);
-        bucket.unknown("encryption", &AttrOrigin::Api("s3:GetBucketEncryption".into()));
+        bucket.unknown(
+            "encryption",
+            &AttrOrigin::Api("s3:GetBucketEncryption".into()),
+        );
         bucket.relate("logs-to", "arn:aws:s3:::audit");
         bucket.relate("logs-to", "arn:aws:s3:::audit");
-        assert_eq!(bucket.value("versioning.enabled"), Some(&AttrValue::Bool(true)));
+        assert_eq!(
+            bucket.value("versioning.enabled"),
+            Some(&AttrValue::Bool(true))
+        );
         assert!(bucket.is_unknown("encryption") && bucket.value("encryption").is_none());
         assert_eq!(bucket.relations.len(), 1);
         let json = sonic_rs::to_string(&bucket).unwrap();

@@ -34,8 +34,12 @@ impl InventoryDiff<'_> {
     }
 }
 
+/// Attributes under this prefix are observations (last used, latest
+/// delivery, counters) that move without anyone changing anything.
+pub const OBSERVED_PREFIX: &str = "observed.";
+
 /// Compares two inventories by uid. Attribute origins are not compared (the
-/// same value learned through another call is no change).
+/// same value learned through another call is no change), nor observations.
 pub fn diff_inventories<'a>(before: &'a [Resource], after: &'a [Resource]) -> InventoryDiff<'a> {
     let old: BTreeMap<&str, &Resource> = before.iter().map(|r| (r.uid.as_str(), r)).collect();
     let new: BTreeMap<&str, &Resource> = after.iter().map(|r| (r.uid.as_str(), r)).collect();
@@ -46,22 +50,37 @@ pub fn diff_inventories<'a>(before: &'a [Resource], after: &'a [Resource]) -> In
             Some(previous) => {
                 let changes = resource_changes(previous, resource);
                 if !changes.is_empty() {
-                    diff.changed.push(ResourceChange { uid: uid.to_string(), kind: resource.kind.clone(), changes });
+                    diff.changed.push(ResourceChange {
+                        uid: uid.to_string(),
+                        kind: resource.kind.clone(),
+                        changes,
+                    });
                 }
             }
         }
     }
-    diff.removed = old.iter().filter(|(uid, _)| !new.contains_key(*uid)).map(|(_, r)| *r).collect();
+    diff.removed = old
+        .iter()
+        .filter(|(uid, _)| !new.contains_key(*uid))
+        .map(|(_, r)| *r)
+        .collect();
     diff
 }
 
 fn resource_changes(before: &Resource, after: &Resource) -> Vec<AttrChange> {
     let mut fields: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    let render = |a: &parapet_core::Attribute| if a.known { a.value.to_string() } else { "(unknown)".to_string() };
-    for (name, attribute) in &before.attributes {
+    let render = |a: &parapet_core::Attribute| {
+        if a.known {
+            a.value.to_string()
+        } else {
+            "(unknown)".to_string()
+        }
+    };
+    let state = |name: &&String| !name.starts_with(OBSERVED_PREFIX);
+    for (name, attribute) in before.attributes.iter().filter(|(n, _)| state(n)) {
         fields.entry(name.clone()).or_default().0 = Some(render(attribute));
     }
-    for (name, attribute) in &after.attributes {
+    for (name, attribute) in after.attributes.iter().filter(|(n, _)| state(n)) {
         fields.entry(name.clone()).or_default().1 = Some(render(attribute));
     }
     for (key, value) in &before.tags {
@@ -73,7 +92,10 @@ fn resource_changes(before: &Resource, after: &Resource) -> Vec<AttrChange> {
     let relations = |r: &Resource| {
         let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for relation in &r.relations {
-            by_kind.entry(format!("relation:{}", relation.kind)).or_default().push(relation.target.clone());
+            by_kind
+                .entry(format!("relation:{}", relation.kind))
+                .or_default()
+                .push(relation.target.clone());
         }
         by_kind.into_iter().map(|(kind, mut targets)| {
             targets.sort();
@@ -87,12 +109,19 @@ fn resource_changes(before: &Resource, after: &Resource) -> Vec<AttrChange> {
         fields.entry(kind).or_default().1 = Some(targets);
     }
     if before.name != after.name {
-        fields.insert("name".into(), (Some(before.name.clone()), Some(after.name.clone())));
+        fields.insert(
+            "name".into(),
+            (Some(before.name.clone()), Some(after.name.clone())),
+        );
     }
     fields
         .into_iter()
         .filter(|(_, (b, a))| b != a)
-        .map(|(field, (before, after))| AttrChange { field, before, after })
+        .map(|(field, (before, after))| AttrChange {
+            field,
+            before,
+            after,
+        })
         .collect()
 }
 
@@ -103,7 +132,12 @@ mod tests {
     use super::*;
 
     fn bucket(name: &str) -> Resource {
-        Resource::new(Provider::Aws, "aws.s3.bucket", format!("arn:aws:s3:::{name}"), name)
+        Resource::new(
+            Provider::Aws,
+            "aws.s3.bucket",
+            format!("arn:aws:s3:::{name}"),
+            name,
+        )
     }
 
     #[test]
@@ -113,9 +147,14 @@ mod tests {
         a.set("versioning.enabled", false, &api);
         a.tags.insert("env".into(), "dev".into());
         let mut a2 = a.clone();
-        a2.set("versioning.enabled", true, &AttrOrigin::Api("other call".into()));
+        a2.set(
+            "versioning.enabled",
+            true,
+            &AttrOrigin::Api("other call".into()),
+        );
         a2.unknown("policy", &api);
         a2.tags.insert("env".into(), "prod".into());
+        a2.set("observed.last_access", "2026-11-28", &api);
         a2.relate("logs-to", "arn:aws:s3:::logs");
         let (b, c) = (bucket("b"), bucket("c"));
         let before = vec![a, b.clone()];

@@ -5,6 +5,6 @@ mod diff;
 mod error;
 mod snapshots;
 
-pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange};
+pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange, OBSERVED_PREFIX};
 pub use error::StoreError;
 pub use snapshots::{SnapshotInfo, SnapshotMeta, Store};

@@ -58,16 +58,25 @@ pub struct Store {
 impl Store {
     /// Opens (creating) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let open_error = |source| StoreError::Open { path: path.display().to_string(), source };
+        let open_error = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
         let conn = Connection::open(path).map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
         conn.execute_batch(SCHEMA).map_err(open_error)?;
         Ok(Store { conn })
     }
 
     /// Stores a snapshot and its resources in one transaction; returns its id.
-    pub fn save_snapshot(&mut self, meta: &SnapshotMeta, resources: &[Resource]) -> Result<i64, StoreError> {
+    pub fn save_snapshot(
+        &mut self,
+        meta: &SnapshotMeta,
+        resources: &[Resource],
+    ) -> Result<i64, StoreError> {
         let gaps = sonic_rs::to_string(&meta.gaps).unwrap_or_else(|_| "[]".into());
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -80,9 +89,19 @@ impl Store {
                 "INSERT OR REPLACE INTO resources (snapshot_id, uid, kind, account, region, name, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for resource in resources {
-                let body = sonic_rs::to_string(resource)
-                    .map_err(|e| StoreError::Encode { uid: resource.uid.clone(), reason: e.to_string() })?;
-                insert.execute(params![id, resource.uid, resource.kind, resource.account, resource.region, resource.name, body])?;
+                let body = sonic_rs::to_string(resource).map_err(|e| StoreError::Encode {
+                    uid: resource.uid.clone(),
+                    reason: e.to_string(),
+                })?;
+                insert.execute(params![
+                    id,
+                    resource.uid,
+                    resource.kind,
+                    resource.account,
+                    resource.region,
+                    resource.name,
+                    body
+                ])?;
             }
         }
         tx.commit()?;
@@ -118,27 +137,42 @@ impl Store {
             "latest" => 0,
             "previous" => 1,
             number => {
-                let id: i64 = number.parse().map_err(|_| StoreError::NoSnapshot(spec.to_string()))?;
-                let found: Option<i64> =
-                    self.conn.query_row("SELECT id FROM snapshots WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                let id: i64 = number
+                    .parse()
+                    .map_err(|_| StoreError::NoSnapshot(spec.to_string()))?;
+                let found: Option<i64> = self
+                    .conn
+                    .query_row("SELECT id FROM snapshots WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?;
                 return found.ok_or_else(|| StoreError::NoSnapshot(spec.to_string()));
             }
         };
         self.conn
-            .query_row("SELECT id FROM snapshots ORDER BY id DESC LIMIT 1 OFFSET ?1", [offset], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM snapshots ORDER BY id DESC LIMIT 1 OFFSET ?1",
+                [offset],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NoSnapshot(spec.to_string()))
     }
 
     /// The resources of a snapshot, sorted by uid.
     pub fn resources(&self, snapshot: i64) -> Result<Vec<Resource>, StoreError> {
-        let mut query = self.conn.prepare("SELECT uid, body FROM resources WHERE snapshot_id = ?1 ORDER BY uid")?;
-        let rows = query.query_map([snapshot], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut query = self
+            .conn
+            .prepare("SELECT uid, body FROM resources WHERE snapshot_id = ?1 ORDER BY uid")?;
+        let rows = query.query_map([snapshot], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
         let mut resources = Vec::new();
         for row in rows {
             let (uid, body) = row?;
-            let resource = sonic_rs::from_str(&body)
-                .map_err(|e| StoreError::Corrupt { snapshot, uid: uid.clone(), reason: e.to_string() })?;
+            let resource = sonic_rs::from_str(&body).map_err(|e| StoreError::Corrupt {
+                snapshot,
+                uid: uid.clone(),
+                reason: e.to_string(),
+            })?;
             resources.push(resource);
         }
         Ok(resources)
@@ -156,17 +190,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("parapet.db");
         let mut store = Store::open(&path).unwrap();
-        let mut bucket = Resource::new(Provider::Aws, "aws.s3.bucket", "arn:aws:s3:::b", "b").located("1", "us-east-1");
-        bucket.set("versioning.enabled", false, &AttrOrigin::Api("s3:GetBucketVersioning".into()));
-        let meta = SnapshotMeta { taken_at: "2026-11-28T00:00:00Z".into(), provider: "aws".into(), account: "1".into(), source: "test".into(), api_calls: 3, gaps: vec![] };
-        let first = store.save_snapshot(&meta, std::slice::from_ref(&bucket)).unwrap();
+        let mut bucket = Resource::new(Provider::Aws, "aws.s3.bucket", "arn:aws:s3:::b", "b")
+            .located("1", "us-east-1");
+        bucket.set(
+            "versioning.enabled",
+            false,
+            &AttrOrigin::Api("s3:GetBucketVersioning".into()),
+        );
+        let meta = SnapshotMeta {
+            taken_at: "2026-11-28T00:00:00Z".into(),
+            provider: "aws".into(),
+            account: "1".into(),
+            source: "test".into(),
+            api_calls: 3,
+            gaps: vec![],
+        };
+        let first = store
+            .save_snapshot(&meta, std::slice::from_ref(&bucket))
+            .unwrap();
         let second = store.save_snapshot(&meta, &[]).unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.resolve("latest").unwrap(), second);
         assert_eq!(store.resolve("previous").unwrap(), first);
         assert_eq!(store.resources(first).unwrap(), vec![bucket]);
-        assert!(matches!(store.resolve("99"), Err(StoreError::NoSnapshot(_))));
+        assert!(matches!(
+            store.resolve("99"),
+            Err(StoreError::NoSnapshot(_))
+        ));
         assert_eq!(store.snapshots().unwrap()[0].meta.api_calls, 3);
     }
 }

@@ -31,6 +31,96 @@ pub enum Command {
     /// Measure detection speed on generated CloudTrail events.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Discover cloud assets through the provider APIs into a stored snapshot.
+    #[command(subcommand)]
+    Collect(CollectCommand),
+    /// Browse stored inventory snapshots and what changed between them.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// One AWS account: IAM, S3, EC2, CloudTrail in every enabled region.
+    Aws(CollectAwsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CollectAwsArgs {
+    /// Regions to read, comma-separated (default: every region enabled for the account).
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Region for global calls and region discovery.
+    #[arg(long, default_value = "us-east-1")]
+    pub home_region: String,
+    /// Send every API call to this endpoint (an emulator, a VPC endpoint).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Named profile from the AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// API calls in flight at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StoreArgs {
+    /// The state database (default: $PARAPET_HOME/parapet.db, PARAPET_HOME
+    /// defaulting to ~/.local/share/parapet).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// List stored snapshots.
+    Snapshots(StoreArgs),
+    /// List the resources of a snapshot.
+    List(InventoryListArgs),
+    /// Show one resource with every attribute and where it came from.
+    Show(InventoryShowArgs),
+    /// What changed between two snapshots, attribute by attribute.
+    Diff(InventoryDiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryListArgs {
+    /// Snapshot id, `latest` or `previous`.
+    #[arg(long, default_value = "latest")]
+    pub snapshot: String,
+    /// Only this kind, e.g. aws.s3.bucket.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryShowArgs {
+    /// The resource's uid (ARN).
+    pub uid: String,
+    #[arg(long, default_value = "latest")]
+    pub snapshot: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryDiffArgs {
+    /// The older snapshot (id, `latest`, `previous`).
+    #[arg(default_value = "previous")]
+    pub before: String,
+    /// The newer snapshot.
+    #[arg(default_value = "latest")]
+    pub after: String,
+    /// `text` or `json`.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args, Clone)]

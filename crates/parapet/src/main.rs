@@ -2,7 +2,9 @@
 
 mod bench;
 mod cli;
+mod collect;
 mod detect;
+mod inventory;
 mod license;
 mod pipeline;
 mod rules;
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{BenchCommand, Cli, Command, RulesCommand};
+use cli::{BenchCommand, Cli, CollectCommand, Command, InventoryCommand, RulesCommand};
 
 // Parsing allocates a DOM per event on every worker thread; mimalloc's
 // thread-local heaps cut the allocator's share of detection time.
@@ -45,6 +47,11 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
+        Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
+        Command::Inventory(InventoryCommand::Snapshots(args)) => inventory::snapshots(args),
+        Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),
+        Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),
+        Command::Inventory(InventoryCommand::Diff(args)) => inventory::diff(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -1,5 +1,8 @@
 //! `parapet` as a user runs it: the real binary on real and generated input.
 
+mod aws_inventory;
+mod moto;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

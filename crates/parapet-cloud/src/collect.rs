@@ -1,0 +1,174 @@
+//! `collect_aws`: one account, its enabled regions, every service collector,
+//! bounded concurrency, retries with backoff, per-call timeouts.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use parapet_core::{CoverageGap, Resource};
+use thiserror::Error;
+
+use crate::context::Ctx;
+use crate::{cloudtrail, ec2, iam, s3};
+
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// Regions to read; empty: every region enabled for the account.
+    pub regions: Vec<String>,
+    /// Where the regionless calls go and the SDK's default region.
+    pub home_region: String,
+    /// An endpoint for every service (an emulator such as moto, a VPC endpoint).
+    pub endpoint_url: Option<String>,
+    pub profile: Option<String>,
+    /// API calls in flight at once.
+    pub concurrency: usize,
+    /// Per-call timeout (each attempt; throttled calls are retried with backoff).
+    pub call_timeout: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            regions: Vec::new(),
+            home_region: "us-east-1".to_string(),
+            endpoint_url: None,
+            profile: None,
+            concurrency: 16,
+            call_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Collection {
+    pub account: String,
+    pub regions: Vec<String>,
+    pub resources: Vec<Resource>,
+    pub gaps: Vec<CoverageGap>,
+    pub api_calls: u64,
+}
+
+#[derive(Debug, Error)]
+pub enum CollectError {
+    #[error(
+        "cannot tell which AWS account the credentials belong to (sts:GetCallerIdentity): {0}"
+    )]
+    Identity(String),
+}
+
+async fn sdk_config(options: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(options.home_region.clone()))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(options.call_timeout)
+                .build(),
+        );
+    if let Some(endpoint) = &options.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+fn regional(config: &SdkConfig, region: &str) -> SdkConfig {
+    config
+        .to_builder()
+        .region(Region::new(region.to_string()))
+        .build()
+}
+
+/// Collects one account. Failing or denied calls become coverage gaps; only
+/// not knowing the account at all is an error.
+pub async fn collect_aws(options: &AwsOptions) -> Result<Collection, CollectError> {
+    let config = sdk_config(options).await;
+    let sts = aws_sdk_sts::Client::new(&config);
+    let identity = sts.get_caller_identity().send().await.map_err(|e| {
+        CollectError::Identity(aws_sdk_sts::error::DisplayErrorContext(&e).to_string())
+    })?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let ctx = Ctx::new(account.clone(), options.concurrency);
+    let regions = if options.regions.is_empty() {
+        let ec2 = aws_sdk_ec2::Client::new(&config);
+        ec2::enabled_regions(&ec2, &options.home_region, &ctx)
+            .await
+            .unwrap_or_else(|| vec![options.home_region.clone()])
+    } else {
+        options.regions.clone()
+    };
+    let path_style = options.endpoint_url.is_some();
+    let iam_client = aws_sdk_iam::Client::new(&config);
+    let global = async {
+        let (mut identities, buckets) = tokio::join!(
+            iam::collect(&iam_client, &ctx),
+            s3::collect(&config, &options.home_region, path_style, &ctx)
+        );
+        identities.extend(buckets);
+        identities
+    };
+    let per_region = regions.iter().map(|region| {
+        let config = regional(&config, region);
+        let ctx = &ctx;
+        async move {
+            let ec2 = aws_sdk_ec2::Client::new(&config);
+            let trails = aws_sdk_cloudtrail::Client::new(&config);
+            let (mut found, trails) = tokio::join!(
+                ec2::collect(&ec2, region, ctx),
+                cloudtrail::collect(&trails, region, ctx)
+            );
+            found.extend(trails);
+            found
+        }
+    });
+    let (mut resources, regional) = tokio::join!(global, futures_join_all(per_region));
+    resources.extend(regional.into_iter().flatten());
+    // A multi-region trail is listed by every region: keep one.
+    resources.sort_by(|a, b| a.uid.cmp(&b.uid));
+    resources.dedup_by(|a, b| a.uid == b.uid);
+    resources.iter_mut().for_each(Resource::normalize);
+    let api_calls = ctx.api_calls() + 1;
+    Ok(Collection {
+        account,
+        regions,
+        resources,
+        gaps: ctx.into_gaps(),
+        api_calls,
+    })
+}
+
+/// Runs futures concurrently on the current task (the semaphore in Ctx
+/// bounds the calls in flight).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    let mut pending: Vec<(usize, std::pin::Pin<Box<F>>)> =
+        handles.into_iter().enumerate().collect();
+    let mut done: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|(index, future)| match future.as_mut().poll(cx) {
+            std::task::Poll::Ready(output) => {
+                done[*index] = Some(output);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.extend(done.into_iter().flatten());
+    outputs
+}

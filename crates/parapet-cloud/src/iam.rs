@@ -1,0 +1,659 @@
+//! IAM: users (with credential-report fields, access keys and their last use,
+//! MFA devices, login profiles), groups, roles with trust policies, customer
+//! managed policies with documents, the password policy, the account summary
+//! and the root user. Secrets are never requested: access key ids are
+//! identifiers, secret keys never appear in these APIs.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
+use aws_sdk_iam::types::{PolicyScopeType, ReportStateType, Role, User};
+use aws_sdk_iam::Client;
+use parapet_core::{AttrValue, Provider, Resource};
+
+use crate::context::{api, url_decode, Ctx, Reply};
+use crate::policy::{allowed_principals, json_attr};
+
+const SERVICE: &str = "iam";
+const REGION: &str = "global";
+const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity"];
+
+pub(crate) fn time(value: &DateTime) -> AttrValue {
+    value
+        .fmt(DateTimeFormat::DateTime)
+        .map_or(AttrValue::Null, AttrValue::Str)
+}
+
+pub(crate) async fn collect(client: &Client, ctx: &Ctx) -> Vec<Resource> {
+    let mut resources = Vec::new();
+    let report = credential_report(client, ctx).await;
+    for user in list_users(client, ctx).await {
+        resources.push(user_resource(client, ctx, &user, report.as_ref()).await);
+    }
+    if let Some(root) = report.as_ref().and_then(|r| r.get("<root_account>")) {
+        let mut resource = Resource::new(
+            Provider::Aws,
+            "aws.iam.root",
+            format!("arn:aws:iam::{}:root", ctx.account),
+            "root",
+        )
+        .located(&ctx.account, REGION);
+        set_report_row(&mut resource, root);
+        resources.push(resource);
+    }
+    resources.extend(groups(client, ctx).await);
+    for role in list_roles(client, ctx).await {
+        resources.push(role_resource(client, ctx, &role).await);
+    }
+    resources.extend(customer_policies(client, ctx).await);
+    resources.push(password_policy(client, ctx).await);
+    if let Some(summary) = account_summary(client, ctx).await {
+        resources.push(summary);
+    }
+    resources
+}
+
+async fn list_users(client: &Client, ctx: &Ctx) -> Vec<User> {
+    let mut users = Vec::new();
+    let mut marker = None;
+    loop {
+        let call = client.list_users().set_marker(marker.take()).send();
+        let Some(page) = ctx.call(SERVICE, REGION, "ListUsers", &[], call).await.ok() else {
+            break;
+        };
+        users.extend(page.users().iter().cloned());
+        match page.marker().filter(|_| page.is_truncated()) {
+            Some(next) => marker = Some(next.to_string()),
+            None => break,
+        }
+    }
+    users
+}
+
+async fn list_roles(client: &Client, ctx: &Ctx) -> Vec<Role> {
+    let mut roles = Vec::new();
+    let mut marker = None;
+    loop {
+        let call = client.list_roles().set_marker(marker.take()).send();
+        let Some(page) = ctx.call(SERVICE, REGION, "ListRoles", &[], call).await.ok() else {
+            break;
+        };
+        roles.extend(page.roles().iter().cloned());
+        match page.marker().filter(|_| page.is_truncated()) {
+            Some(next) => marker = Some(next.to_string()),
+            None => break,
+        }
+    }
+    roles
+}
+
+type CredentialReport = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The credential report, by user name. It holds dates and flags only.
+async fn credential_report(client: &Client, ctx: &Ctx) -> Option<CredentialReport> {
+    for _ in 0..10 {
+        let generated = ctx
+            .call(
+                SERVICE,
+                REGION,
+                "GenerateCredentialReport",
+                &[],
+                client.generate_credential_report().send(),
+            )
+            .await
+            .ok()?;
+        if generated.state() == Some(&ReportStateType::Complete) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let report = ctx
+        .call(
+            SERVICE,
+            REGION,
+            "GetCredentialReport",
+            &[],
+            client.get_credential_report().send(),
+        )
+        .await
+        .ok()?;
+    let text = String::from_utf8_lossy(report.content()?.as_ref()).into_owned();
+    Some(parse_credential_report(&text))
+}
+
+/// Report columns as attributes; the "last used" ones are observations
+/// (`observed.`), which inventory diffs leave out.
+fn set_report_row(resource: &mut Resource, row: &BTreeMap<String, String>) {
+    let origin = api(SERVICE, "GetCredentialReport");
+    for (column, value) in row {
+        let prefix = if column.contains("last_used") {
+            "observed.credential_report"
+        } else {
+            "credential_report"
+        };
+        resource.set(&format!("{prefix}.{column}"), value.as_str(), &origin);
+    }
+}
+
+pub(crate) fn parse_credential_report(csv: &str) -> CredentialReport {
+    let mut lines = csv.lines();
+    let Some(header) = lines.next() else {
+        return CredentialReport::new();
+    };
+    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    lines
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let user = cells.first()?.to_string();
+            let row = columns
+                .iter()
+                .zip(&cells)
+                .skip(1)
+                .map(|(c, v)| (c.to_string(), v.trim().to_string()))
+                .collect();
+            Some((user, row))
+        })
+        .collect()
+}
+
+async fn user_resource(
+    client: &Client,
+    ctx: &Ctx,
+    user: &User,
+    report: Option<&CredentialReport>,
+) -> Resource {
+    let name = user.user_name();
+    let mut r = Resource::new(Provider::Aws, "aws.iam.user", user.arn(), name)
+        .located(&ctx.account, REGION);
+    let list = api(SERVICE, "ListUsers");
+    r.set("user_id", user.user_id(), &list);
+    r.set("create_date", time(user.create_date()), &list);
+    r.set(
+        "observed.password_last_used",
+        user.password_last_used().map_or(AttrValue::Null, time),
+        &list,
+    );
+    r.tags = user
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+
+    let origin = api(SERVICE, "GetLoginProfile");
+    match ctx
+        .call(
+            SERVICE,
+            REGION,
+            "GetLoginProfile",
+            NO_SUCH_ENTITY,
+            client.get_login_profile().user_name(name).send(),
+        )
+        .await
+    {
+        Reply::Ok(_) => r.set("login_profile.exists", true, &origin),
+        Reply::Absent => r.set("login_profile.exists", false, &origin),
+        Reply::Failed => r.unknown("login_profile.exists", &origin),
+    }
+
+    let origin = api(SERVICE, "ListMFADevices");
+    match ctx
+        .call(
+            SERVICE,
+            REGION,
+            "ListMFADevices",
+            &[],
+            client.list_mfa_devices().user_name(name).send(),
+        )
+        .await
+        .ok()
+    {
+        Some(out) => {
+            let serials: Vec<String> = out
+                .mfa_devices()
+                .iter()
+                .map(|d| d.serial_number().to_string())
+                .collect();
+            r.set("mfa.enabled", !serials.is_empty(), &origin);
+            r.set("mfa.devices", serials, &origin);
+        }
+        None => r.unknown("mfa.enabled", &origin),
+    }
+
+    let origin = api(SERVICE, "ListAccessKeys");
+    match ctx
+        .call(
+            SERVICE,
+            REGION,
+            "ListAccessKeys",
+            &[],
+            client.list_access_keys().user_name(name).send(),
+        )
+        .await
+        .ok()
+    {
+        Some(out) => {
+            let mut keys = Vec::new();
+            let mut last_used = Vec::new();
+            for key in out.access_key_metadata() {
+                let mut entry = BTreeMap::new();
+                let id = key.access_key_id().unwrap_or_default();
+                entry.insert("id".to_string(), AttrValue::from(id));
+                entry.insert(
+                    "status".to_string(),
+                    key.status().map(|s| s.as_str()).into(),
+                );
+                entry.insert(
+                    "create_date".to_string(),
+                    key.create_date().map_or(AttrValue::Null, time),
+                );
+                let last = client.get_access_key_last_used().access_key_id(id).send();
+                if let Some(used) = ctx
+                    .call(SERVICE, REGION, "GetAccessKeyLastUsed", &[], last)
+                    .await
+                    .ok()
+                {
+                    let used = used.access_key_last_used();
+                    let mut seen = BTreeMap::new();
+                    seen.insert("id".to_string(), AttrValue::from(id));
+                    seen.insert(
+                        "date".to_string(),
+                        used.and_then(|u| u.last_used_date())
+                            .map_or(AttrValue::Null, time),
+                    );
+                    seen.insert("service".to_string(), used.map(|u| u.service_name()).into());
+                    last_used.push(AttrValue::Map(seen));
+                }
+                keys.push(AttrValue::Map(entry));
+            }
+            r.set("access_keys", AttrValue::List(keys), &origin);
+            r.set(
+                "observed.access_keys_last_used",
+                AttrValue::List(last_used),
+                &api(SERVICE, "GetAccessKeyLastUsed"),
+            );
+        }
+        None => r.unknown("access_keys", &origin),
+    }
+
+    attached_and_inline(client, ctx, &mut r, Principal::User(name)).await;
+
+    let origin = api(SERVICE, "ListGroupsForUser");
+    match ctx
+        .call(
+            SERVICE,
+            REGION,
+            "ListGroupsForUser",
+            &[],
+            client.list_groups_for_user().user_name(name).send(),
+        )
+        .await
+        .ok()
+    {
+        Some(out) => {
+            let groups: Vec<String> = out
+                .groups()
+                .iter()
+                .map(|g| g.group_name().to_string())
+                .collect();
+            for group in out.groups() {
+                r.relate("member-of", group.arn());
+            }
+            r.set("groups", groups, &origin);
+        }
+        None => r.unknown("groups", &origin),
+    }
+
+    if let Some(row) = report.and_then(|rep| rep.get(name)) {
+        set_report_row(&mut r, row);
+    }
+    r
+}
+
+enum Principal<'a> {
+    User(&'a str),
+    Role(&'a str),
+    Group(&'a str),
+}
+
+/// Attached managed policies (relations and `attached_policies`) and inline
+/// policy names (`inline_policies`).
+async fn attached_and_inline(client: &Client, ctx: &Ctx, r: &mut Resource, who: Principal<'_>) {
+    let (attached_op, inline_op) = match who {
+        Principal::User(_) => ("ListAttachedUserPolicies", "ListUserPolicies"),
+        Principal::Role(_) => ("ListAttachedRolePolicies", "ListRolePolicies"),
+        Principal::Group(_) => ("ListAttachedGroupPolicies", "ListGroupPolicies"),
+    };
+    let attached = match who {
+        Principal::User(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                attached_op,
+                &[],
+                client.list_attached_user_policies().user_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.attached_policies().to_vec()),
+        Principal::Role(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                attached_op,
+                &[],
+                client.list_attached_role_policies().role_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.attached_policies().to_vec()),
+        Principal::Group(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                attached_op,
+                &[],
+                client.list_attached_group_policies().group_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.attached_policies().to_vec()),
+    };
+    let origin = api(SERVICE, attached_op);
+    match attached {
+        Some(policies) => {
+            let arns: Vec<String> = policies
+                .iter()
+                .filter_map(|p| p.policy_arn())
+                .map(str::to_string)
+                .collect();
+            for arn in &arns {
+                r.relate("has-policy", arn.clone());
+            }
+            r.set("attached_policies", arns, &origin);
+        }
+        None => r.unknown("attached_policies", &origin),
+    }
+    let inline = match who {
+        Principal::User(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                inline_op,
+                &[],
+                client.list_user_policies().user_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.policy_names().to_vec()),
+        Principal::Role(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                inline_op,
+                &[],
+                client.list_role_policies().role_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.policy_names().to_vec()),
+        Principal::Group(n) => ctx
+            .call(
+                SERVICE,
+                REGION,
+                inline_op,
+                &[],
+                client.list_group_policies().group_name(n).send(),
+            )
+            .await
+            .ok()
+            .map(|o| o.policy_names().to_vec()),
+    };
+    let origin = api(SERVICE, inline_op);
+    match inline {
+        Some(names) => r.set("inline_policies", names, &origin),
+        None => r.unknown("inline_policies", &origin),
+    }
+}
+
+async fn groups(client: &Client, ctx: &Ctx) -> Vec<Resource> {
+    let Some(out) = ctx
+        .call(
+            SERVICE,
+            REGION,
+            "ListGroups",
+            &[],
+            client.list_groups().send(),
+        )
+        .await
+        .ok()
+    else {
+        return Vec::new();
+    };
+    let mut resources = Vec::new();
+    for group in out.groups() {
+        let mut r = Resource::new(
+            Provider::Aws,
+            "aws.iam.group",
+            group.arn(),
+            group.group_name(),
+        )
+        .located(&ctx.account, REGION);
+        r.set(
+            "create_date",
+            time(group.create_date()),
+            &api(SERVICE, "ListGroups"),
+        );
+        attached_and_inline(client, ctx, &mut r, Principal::Group(group.group_name())).await;
+        resources.push(r);
+    }
+    resources
+}
+
+async fn role_resource(client: &Client, ctx: &Ctx, role: &Role) -> Resource {
+    let mut r = Resource::new(Provider::Aws, "aws.iam.role", role.arn(), role.role_name())
+        .located(&ctx.account, REGION);
+    let list = api(SERVICE, "ListRoles");
+    r.set("role_id", role.role_id(), &list);
+    r.set("path", role.path(), &list);
+    r.set("create_date", time(role.create_date()), &list);
+    r.set("max_session_duration", role.max_session_duration(), &list);
+    r.tags = role
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    if let Some(document) = role.assume_role_policy_document() {
+        let document = url_decode(document);
+        let principals = allowed_principals(&document);
+        for principal in &principals {
+            r.relate("trusts", principal.clone());
+        }
+        r.set("trust_policy", json_attr(&document), &list);
+        r.set("trust_policy.principals", principals, &list);
+    }
+    if let Some(used) = role.role_last_used() {
+        r.set(
+            "observed.last_used_date",
+            used.last_used_date().map_or(AttrValue::Null, time),
+            &list,
+        );
+    }
+    attached_and_inline(client, ctx, &mut r, Principal::Role(role.role_name())).await;
+    r
+}
+
+async fn customer_policies(client: &Client, ctx: &Ctx) -> Vec<Resource> {
+    let mut resources = Vec::new();
+    let mut marker = None;
+    loop {
+        let call = client
+            .list_policies()
+            .scope(PolicyScopeType::Local)
+            .set_marker(marker.take())
+            .send();
+        let Some(page) = ctx
+            .call(SERVICE, REGION, "ListPolicies", &[], call)
+            .await
+            .ok()
+        else {
+            break;
+        };
+        for policy in page.policies() {
+            let (Some(arn), Some(name)) = (policy.arn(), policy.policy_name()) else {
+                continue;
+            };
+            let mut r = Resource::new(Provider::Aws, "aws.iam.policy", arn, name)
+                .located(&ctx.account, REGION);
+            let list = api(SERVICE, "ListPolicies");
+            r.set("attachment_count", policy.attachment_count(), &list);
+            r.set("default_version_id", policy.default_version_id(), &list);
+            let origin = api(SERVICE, "GetPolicyVersion");
+            if let Some(version) = policy.default_version_id() {
+                let call = client
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version)
+                    .send();
+                match ctx
+                    .call(SERVICE, REGION, "GetPolicyVersion", &[], call)
+                    .await
+                    .ok()
+                {
+                    Some(out) => {
+                        let document = out
+                            .policy_version()
+                            .and_then(|v| v.document())
+                            .map(url_decode);
+                        r.set(
+                            "document",
+                            document.as_deref().map_or(AttrValue::Null, json_attr),
+                            &origin,
+                        );
+                    }
+                    None => r.unknown("document", &origin),
+                }
+            }
+            resources.push(r);
+        }
+        match page.marker().filter(|_| page.is_truncated()) {
+            Some(next) => marker = Some(next.to_string()),
+            None => break,
+        }
+    }
+    resources
+}
+
+async fn password_policy(client: &Client, ctx: &Ctx) -> Resource {
+    let uid = format!("arn:aws:iam::{}:account-password-policy", ctx.account);
+    let mut r = Resource::new(
+        Provider::Aws,
+        "aws.iam.password-policy",
+        uid,
+        "password-policy",
+    )
+    .located(&ctx.account, REGION);
+    let origin = api(SERVICE, "GetAccountPasswordPolicy");
+    match ctx
+        .call(
+            SERVICE,
+            REGION,
+            "GetAccountPasswordPolicy",
+            NO_SUCH_ENTITY,
+            client.get_account_password_policy().send(),
+        )
+        .await
+    {
+        Reply::Ok(out) => {
+            r.set("exists", true, &origin);
+            if let Some(p) = out.password_policy() {
+                r.set(
+                    "minimum_password_length",
+                    p.minimum_password_length(),
+                    &origin,
+                );
+                r.set("require_symbols", p.require_symbols(), &origin);
+                r.set("require_numbers", p.require_numbers(), &origin);
+                r.set(
+                    "require_uppercase_characters",
+                    p.require_uppercase_characters(),
+                    &origin,
+                );
+                r.set(
+                    "require_lowercase_characters",
+                    p.require_lowercase_characters(),
+                    &origin,
+                );
+                r.set(
+                    "allow_users_to_change_password",
+                    p.allow_users_to_change_password(),
+                    &origin,
+                );
+                r.set("expire_passwords", p.expire_passwords(), &origin);
+                r.set("max_password_age", p.max_password_age(), &origin);
+                r.set(
+                    "password_reuse_prevention",
+                    p.password_reuse_prevention(),
+                    &origin,
+                );
+                r.set("hard_expiry", p.hard_expiry(), &origin);
+            }
+        }
+        Reply::Absent => r.set("exists", false, &origin),
+        Reply::Failed => r.unknown("exists", &origin),
+    }
+    r
+}
+
+async fn account_summary(client: &Client, ctx: &Ctx) -> Option<Resource> {
+    let out = ctx
+        .call(
+            SERVICE,
+            REGION,
+            "GetAccountSummary",
+            &[],
+            client.get_account_summary().send(),
+        )
+        .await
+        .ok()?;
+    let uid = format!("arn:aws:iam::{}:account-summary", ctx.account);
+    let mut r = Resource::new(
+        Provider::Aws,
+        "aws.iam.account-summary",
+        uid,
+        "account-summary",
+    )
+    .located(&ctx.account, REGION);
+    let origin = api(SERVICE, "GetAccountSummary");
+    // The account-level security flags are state; the counters and quotas
+    // move with every other change and are observations.
+    const STATE: [&str; 3] = [
+        "AccountMFAEnabled",
+        "AccountAccessKeysPresent",
+        "AccountSigningCertificatesPresent",
+    ];
+    for (key, value) in out.summary_map().into_iter().flatten() {
+        let name = key.as_str();
+        let name = if STATE.contains(&name) {
+            name.to_string()
+        } else {
+            format!("observed.{name}")
+        };
+        r.set(&name, *value, &origin);
+    }
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_report_rows_by_user() {
+        let csv = "user,arn,mfa_active,access_key_1_active\n<root_account>,arn:aws:iam::1:root,false,true\nalice,arn:aws:iam::1:user/alice,true,false\n";
+        let report = parse_credential_report(csv);
+        assert_eq!(report["<root_account>"]["mfa_active"], "false");
+        assert_eq!(report["alice"]["access_key_1_active"], "false");
+        assert_eq!(report["alice"]["arn"], "arn:aws:iam::1:user/alice");
+    }
+}

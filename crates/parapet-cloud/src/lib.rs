@@ -1,0 +1,13 @@
+//! The only crate that links cloud SDKs. Today: AWS inventory collection
+//! through the official AWS SDK for Rust, into the provider-neutral
+//! [`parapet_core::Resource`] model.
+
+mod cloudtrail;
+mod collect;
+mod context;
+mod ec2;
+mod iam;
+mod policy;
+mod s3;
+
+pub use collect::{collect_aws, AwsOptions, CollectError, Collection};

@@ -1,0 +1,67 @@
+//! `parapet collect aws`: inventory one account into a stored snapshot.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use parapet_cloud::{collect_aws, AwsOptions};
+use parapet_store::SnapshotMeta;
+
+use crate::cli::CollectAwsArgs;
+use crate::inventory::open_store;
+use crate::Outcome;
+
+pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let options = AwsOptions {
+        regions: args.regions,
+        home_region: args.home_region,
+        endpoint_url: args.endpoint_url,
+        profile: args.profile,
+        concurrency: args.concurrency,
+        ..AwsOptions::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let collection = runtime.block_on(collect_aws(&options))?;
+    let mut store = open_store(&args.store)?;
+    let meta = SnapshotMeta {
+        taken_at: now_rfc3339(),
+        provider: "aws".into(),
+        account: collection.account.clone(),
+        source: "collect aws".into(),
+        api_calls: collection.api_calls,
+        gaps: collection.gaps.clone(),
+    };
+    let id = store.save_snapshot(&meta, &collection.resources)?;
+
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for resource in &collection.resources {
+        *by_kind.entry(resource.kind.as_str()).or_default() += 1;
+    }
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "parapet collect aws: account {}, {} regions, {} resources, {} API calls, {} coverage gaps, {:.1}s; snapshot {id}",
+        collection.account, collection.regions.len(), collection.resources.len(), collection.api_calls, collection.gaps.len(), started.elapsed().as_secs_f64())?;
+    for (kind, count) in by_kind {
+        writeln!(err, "  {count:>6}  {kind}")?;
+    }
+    for gap in &collection.gaps {
+        writeln!(
+            err,
+            "  not covered: {} {} {}: {}",
+            gap.service, gap.region, gap.operation, gap.reason
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    parapet_core::Timestamp(millis - millis % 1000).to_string()
+}
