@@ -10,7 +10,7 @@ use parapet_core::{CoverageGap, Resource};
 use thiserror::Error;
 
 use crate::context::Ctx;
-use crate::{cloudtrail, ec2, iam, s3};
+use crate::{cloudtrail, ec2, iam, kms, lambda, monitoring, rds, s3, security_services};
 
 #[derive(Debug, Clone)]
 pub struct AwsOptions {
@@ -120,12 +120,26 @@ pub async fn collect_aws(options: &AwsOptions) -> Result<Collection, CollectErro
         async move {
             let ec2 = aws_sdk_ec2::Client::new(&config);
             let trails = aws_sdk_cloudtrail::Client::new(&config);
-            let (mut found, trails) = tokio::join!(
+            let keys = aws_sdk_kms::Client::new(&config);
+            let databases = aws_sdk_rds::Client::new(&config);
+            let functions = aws_sdk_lambda::Client::new(&config);
+            let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+            let alarms = aws_sdk_cloudwatch::Client::new(&config);
+            let recorders = aws_sdk_config::Client::new(&config);
+            let detectors = aws_sdk_guardduty::Client::new(&config);
+            let (a, b, c, d, e, f, g) = tokio::join!(
                 ec2::collect(&ec2, region, ctx),
-                cloudtrail::collect(&trails, region, ctx)
+                cloudtrail::collect(&trails, region, ctx),
+                kms::collect(&keys, region, ctx),
+                rds::collect(&databases, region, ctx),
+                lambda::collect(&functions, region, ctx),
+                monitoring::collect(&logs, &alarms, region, ctx),
+                security_services::collect(&recorders, &detectors, region, ctx),
             );
-            found.extend(trails);
-            found
+            [a, b, c, d, e, f, g]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
         }
     });
     let (mut resources, regional) = tokio::join!(global, futures_join_all(per_region));

@@ -7,7 +7,12 @@ mod collect;
 mod context;
 mod ec2;
 mod iam;
+mod kms;
+mod lambda;
+mod monitoring;
 mod policy;
+mod rds;
 mod s3;
+mod security_services;
 
 pub use collect::{collect_aws, AwsOptions, CollectError, Collection};

@@ -3,8 +3,10 @@
     python seed_aws.py ENDPOINT initial   # the account as first collected
     python seed_aws.py ENDPOINT change    # the changes the diff must show
 """
+import io
 import json
 import sys
+import zipfile
 
 import boto3
 
@@ -76,6 +78,36 @@ if step == "initial":
     ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
         LogDestinationType="s3", LogDestination="arn:aws:s3:::parapet-logs")
     ec2.enable_ebs_encryption_by_default()
+
+    kms = client("kms")
+    key = kms.create_key(Description="data key")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key)
+    rds = client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="orders-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        MasterUsername="admin", MasterUserPassword="seed-only-Pw-1", AllocatedStorage=20,
+        StorageEncrypted=True, PubliclyAccessible=False, VpcSecurityGroupIds=[group])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("handler.py", "def handler(event, context):\n    return 1\n")
+    lam = client("lambda")
+    role_arn = iam.get_role(RoleName="app-role")["Role"]["Arn"]
+    lam.create_function(FunctionName="thumbnailer", Runtime="python3.12", Role=role_arn,
+        Handler="handler.handler", Code={"ZipFile": archive.getvalue()},
+        Environment={"Variables": {"DB_PASSWORD": "do-not-collect-me"}})
+    lam.add_permission(FunctionName="thumbnailer", StatementId="public", Action="lambda:InvokeFunction", Principal="*")
+    lam.create_function_url_config(FunctionName="thumbnailer", AuthType="NONE")
+    logs = client("logs")
+    logs.create_log_group(logGroupName="trail-logs")
+    logs.put_metric_filter(logGroupName="trail-logs", filterName="root-usage",
+        filterPattern='{ $.userIdentity.type = "Root" }',
+        metricTransformations=[{"metricName": "RootUsage", "metricNamespace": "CIS", "metricValue": "1"}])
+    client("cloudwatch").put_metric_alarm(AlarmName="root-usage", MetricName="RootUsage", Namespace="CIS",
+        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        AlarmActions=["arn:aws:sns:us-east-1:123456789012:security"])
+    config = client("config")
+    config.put_configuration_recorder(ConfigurationRecorder={"name": "default",
+        "roleARN": role_arn, "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    client("guardduty").create_detector(Enable=True)
 
     trails = client("cloudtrail")
     trails.create_trail(Name="org-trail", S3BucketName="parapet-logs", IsMultiRegionTrail=True,
