@@ -4,8 +4,10 @@
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::SharedCredentialsProvider;
 use parapet_core::{CoverageGap, Resource};
 use thiserror::Error;
 
@@ -89,7 +91,43 @@ fn regional(config: &SdkConfig, region: &str) -> SdkConfig {
 /// Collects one account. Failing or denied calls become coverage gaps; only
 /// not knowing the account at all is an error.
 pub async fn collect_aws(options: &AwsOptions) -> Result<Collection, CollectError> {
-    let config = sdk_config(options).await;
+    collect_with(&sdk_config(options).await, options).await
+}
+
+/// Collects another account through `role_name` in it, assumed with the
+/// caller's credentials (an organization's member accounts, a list of
+/// accounts sharing an audit role).
+pub async fn collect_aws_account(
+    options: &AwsOptions,
+    account: &str,
+    role_name: &str,
+) -> Result<Collection, CollectError> {
+    let base = sdk_config(options).await;
+    let role = format!("arn:aws:iam::{account}:role/{role_name}");
+    let provider = AssumeRoleProvider::builder(role)
+        .session_name("parapet-collect")
+        .configure(&base)
+        .build()
+        .await;
+    let config = base
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build();
+    let collection = collect_with(&config, options).await?;
+    if collection.account != account {
+        return Err(CollectError::Identity(format!(
+            "assumed {role_name} in {account} but the credentials belong to {}",
+            collection.account
+        )));
+    }
+    Ok(collection)
+}
+
+async fn collect_with(
+    config: &SdkConfig,
+    options: &AwsOptions,
+) -> Result<Collection, CollectError> {
+    let config = config.clone();
     let sts = aws_sdk_sts::Client::new(&config);
     let identity = sts.get_caller_identity().send().await.map_err(|e| {
         CollectError::Identity(aws_sdk_sts::error::DisplayErrorContext(&e).to_string())

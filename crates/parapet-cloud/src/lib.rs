@@ -15,4 +15,4 @@ mod rds;
 mod s3;
 mod security_services;
 
-pub use collect::{collect_aws, AwsOptions, CollectError, Collection};
+pub use collect::{collect_aws, collect_aws_account, AwsOptions, CollectError, Collection};

@@ -62,6 +62,13 @@ pub struct CollectAwsArgs {
     /// API calls in flight at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Collect these accounts (one id per line, `#` comments) by assuming
+    /// --role-name in each, one snapshot per account.
+    #[arg(long)]
+    pub accounts: Option<PathBuf>,
+    /// The role to assume in each account of --accounts.
+    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    pub role_name: String,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
-use parapet_cloud::{collect_aws, AwsOptions};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use parapet_cloud::{collect_aws, collect_aws_account, AwsOptions, Collection};
 use parapet_store::SnapshotMeta;
 
 use crate::cli::CollectAwsArgs;
@@ -13,7 +15,10 @@ use crate::inventory::open_store;
 use crate::Outcome;
 
 pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
-    let started = Instant::now();
+    let accounts = match &args.accounts {
+        Some(path) => read_accounts(path)?,
+        None => Vec::new(),
+    };
     let options = AwsOptions {
         regions: args.regions,
         home_region: args.home_region,
@@ -27,8 +32,54 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let collection = runtime.block_on(collect_aws(&options))?;
     let mut store = open_store(&args.store)?;
+    if accounts.is_empty() {
+        let started = Instant::now();
+        let collection = runtime.block_on(collect_aws(&options))?;
+        save(&mut store, &collection, started)?;
+        return Ok(Outcome::Clean);
+    }
+    let mut failed = 0;
+    for account in &accounts {
+        let started = Instant::now();
+        match runtime.block_on(collect_aws_account(&options, account, &args.role_name)) {
+            Ok(collection) => save(&mut store, &collection, started)?,
+            Err(error) => {
+                failed += 1;
+                eprintln!("parapet collect aws: account {account}: {error}");
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Account ids from a file: one per line, blank lines and `#` comments skipped.
+fn read_accounts(path: &Path) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut accounts = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let id = line.split('#').next().unwrap_or_default().trim();
+        if id.is_empty() {
+            continue;
+        }
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            bail!(
+                "{}:{}: `{id}` is not a 12-digit AWS account id",
+                path.display(),
+                n + 1
+            );
+        }
+        accounts.push(id.to_string());
+    }
+    Ok(accounts)
+}
+
+fn save(store: &mut parapet_store::Store, collection: &Collection, started: Instant) -> Result<()> {
     let meta = SnapshotMeta {
         taken_at: now_rfc3339(),
         provider: "aws".into(),
@@ -38,14 +89,21 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
         gaps: collection.gaps.clone(),
     };
     let id = store.save_snapshot(&meta, &collection.resources)?;
-
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for resource in &collection.resources {
         *by_kind.entry(resource.kind.as_str()).or_default() += 1;
     }
     let mut err = std::io::stderr().lock();
-    writeln!(err, "parapet collect aws: account {}, {} regions, {} resources, {} API calls, {} coverage gaps, {:.1}s; snapshot {id}",
-        collection.account, collection.regions.len(), collection.resources.len(), collection.api_calls, collection.gaps.len(), started.elapsed().as_secs_f64())?;
+    writeln!(
+        err,
+        "parapet collect aws: account {}, {} regions, {} resources, {} API calls, {} coverage gaps, {:.1}s; snapshot {id}",
+        collection.account,
+        collection.regions.len(),
+        collection.resources.len(),
+        collection.api_calls,
+        collection.gaps.len(),
+        started.elapsed().as_secs_f64()
+    )?;
     for (kind, count) in by_kind {
         writeln!(err, "  {count:>6}  {kind}")?;
     }
@@ -56,7 +114,7 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
             gap.service, gap.region, gap.operation, gap.reason
         )?;
     }
-    Ok(Outcome::Clean)
+    Ok(())
 }
 
 fn now_rfc3339() -> String {

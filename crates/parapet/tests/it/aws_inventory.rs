@@ -388,3 +388,57 @@ fn unreachable_endpoint_is_a_clear_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn collects_member_accounts_through_an_assumed_role() {
+    let moto = Moto::start();
+    moto.seed("member");
+    let dir = tempfile::tempdir().unwrap();
+    let (db, accounts) = (
+        dir.path().join("parapet.db"),
+        dir.path().join("accounts.txt"),
+    );
+    std::fs::write(
+        &accounts,
+        "# the member account\n111111111111   # sandbox\n\n",
+    )
+    .unwrap();
+    let mut cmd = parapet();
+    aws_env(&mut cmd)
+        .args([
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--endpoint-url",
+            &moto.endpoint,
+            "--accounts",
+        ])
+        .arg(&accounts)
+        .arg("--db")
+        .arg(&db);
+    let output = run(&mut cmd);
+    let summary = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{summary}");
+    assert!(summary.contains("account 111111111111"), "{summary}");
+    let listing = inventory(&db, &["list"]);
+    assert!(
+        listing.contains("arn:aws:iam::111111111111:user/member-user"),
+        "{listing}"
+    );
+    assert!(listing.contains("arn:aws:s3:::member-bucket"), "{listing}");
+    assert!(!listing.contains(":user/alice"), "{listing}");
+
+    std::fs::write(&accounts, "11111111111x\n").unwrap();
+    let output = run(aws_env(&mut parapet())
+        .args(["collect", "aws", "--accounts"])
+        .arg(&accounts)
+        .arg("--db")
+        .arg(&db));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("accounts.txt:1: `11111111111x` is not a 12-digit AWS account id"),
+        "{stderr}"
+    );
+}
