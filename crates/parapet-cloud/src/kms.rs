@@ -4,7 +4,7 @@ use aws_sdk_kms::Client;
 use parapet_core::{Provider, Resource};
 
 use crate::context::{api, Ctx, Reply};
-use crate::policy::{allowed_principals, json_attr};
+use crate::policy::record_policy;
 
 const SERVICE: &str = "kms";
 
@@ -100,13 +100,7 @@ async fn key(kms: &Client, region: &str, ctx: &Ctx, id: &str, arn: &str) -> Reso
         .ok()
     {
         Some(out) => {
-            let document = out.policy().unwrap_or_default();
-            let principals = allowed_principals(document);
-            for principal in &principals {
-                r.relate("grants-access-to", principal.clone());
-            }
-            r.set("policy", json_attr(document), &origin);
-            r.set("policy.principals", principals, &origin);
+            record_policy(&mut r, out.policy().unwrap_or_default(), &origin);
         }
         None => r.unknown("policy", &origin),
     }

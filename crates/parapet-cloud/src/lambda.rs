@@ -5,7 +5,7 @@ use aws_sdk_lambda::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
 use crate::context::{api, Ctx, Reply};
-use crate::policy::{allowed_principals, json_attr};
+use crate::policy::record_policy;
 
 const SERVICE: &str = "lambda";
 
@@ -60,13 +60,7 @@ async fn policy(lambda: &Client, region: &str, ctx: &Ctx, name: &str, r: &mut Re
         .await
     {
         Reply::Ok(out) => {
-            let document = out.policy().unwrap_or_default();
-            let principals = allowed_principals(document);
-            for principal in &principals {
-                r.relate("grants-access-to", principal.clone());
-            }
-            r.set("policy", json_attr(document), &origin);
-            r.set("policy.principals", principals, &origin);
+            record_policy(r, out.policy().unwrap_or_default(), &origin);
         }
         Reply::Absent => r.set("policy.principals", Vec::<String>::new(), &origin),
         Reply::Failed => r.unknown("policy.principals", &origin),

@@ -1,7 +1,7 @@
 //! IAM-style policy documents: kept as parsed structure, and the principals
 //! they grant to, which become relations.
 
-use parapet_core::AttrValue;
+use parapet_core::{AttrOrigin, AttrValue, Resource};
 use sonic_rs::{JsonContainerTrait, JsonNumberTrait, JsonValueTrait, Value, ValueRef};
 
 /// A JSON text as an attribute value (a string when it does not parse).
@@ -28,6 +28,17 @@ pub(crate) fn value_to_attr(value: &Value) -> AttrValue {
                 .collect(),
         ),
     }
+}
+
+/// Records a resource policy: the document as `policy`, the principals it
+/// allows as `policy.principals` and as `grants-access-to` relations.
+pub(crate) fn record_policy(r: &mut Resource, document: &str, origin: &AttrOrigin) {
+    let principals = allowed_principals(document);
+    for principal in &principals {
+        r.relate("grants-access-to", principal.clone());
+    }
+    r.set("policy", json_attr(document), origin);
+    r.set("policy.principals", principals, origin);
 }
 
 /// Principals (`AWS`, `Service`, `Federated`, or `*`) that Allow statements

@@ -11,7 +11,7 @@ use parapet_core::{AttrValue, Provider, Resource};
 
 use crate::context::{api, Ctx, Reply};
 use crate::iam::time;
-use crate::policy::{allowed_principals, json_attr};
+use crate::policy::record_policy;
 
 const SERVICE: &str = "s3";
 /// ACL grantee groups that make a bucket public.
@@ -211,13 +211,7 @@ async fn bucket_resource(s3: &Client, ctx: &Ctx, name: &str, region: &str) -> Re
         .await
     {
         Reply::Ok(out) => {
-            let document = out.policy().unwrap_or_default();
-            let principals = allowed_principals(document);
-            for principal in &principals {
-                r.relate("grants-access-to", principal.clone());
-            }
-            r.set("policy", json_attr(document), &origin);
-            r.set("policy.principals", principals, &origin);
+            record_policy(&mut r, out.policy().unwrap_or_default(), &origin);
         }
         Reply::Absent => {
             r.set("policy", AttrValue::Null, &origin);
