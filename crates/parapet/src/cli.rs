@@ -32,6 +32,7 @@ pub enum Command {
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Discover cloud assets through the provider APIs into a stored snapshot.
+    #[cfg(feature = "aws")]
     #[command(subcommand)]
     Collect(CollectCommand),
     /// Browse stored inventory snapshots and what changed between them.

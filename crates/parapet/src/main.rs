@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli;
+#[cfg(feature = "aws")]
 mod collect;
 mod detect;
 mod inventory;
@@ -15,7 +16,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{BenchCommand, Cli, CollectCommand, Command, InventoryCommand, RulesCommand};
+#[cfg(feature = "aws")]
+use cli::CollectCommand;
+use cli::{BenchCommand, Cli, Command, InventoryCommand, RulesCommand};
 
 // Parsing allocates a DOM per event on every worker thread; mimalloc's
 // thread-local heaps cut the allocator's share of detection time.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
+        #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Inventory(InventoryCommand::Snapshots(args)) => inventory::snapshots(args),
         Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),

@@ -1,6 +1,8 @@
 //! `parapet` as a user runs it: the real binary on real and generated input.
 
+#[cfg(feature = "aws")]
 mod aws_inventory;
+#[cfg(feature = "aws")]
 mod moto;
 
 use std::path::{Path, PathBuf};
