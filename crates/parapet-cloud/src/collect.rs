@@ -57,6 +57,8 @@ pub enum CollectError {
         "cannot tell which AWS account the credentials belong to (sts:GetCallerIdentity): {0}"
     )]
     Identity(String),
+    #[error("cannot list the organization's accounts (organizations:ListAccounts): {0}")]
+    Organization(String),
 }
 
 async fn sdk_config(options: &AwsOptions) -> SdkConfig {
@@ -121,6 +123,39 @@ pub async fn collect_aws_account(
         )));
     }
     Ok(collection)
+}
+
+/// The active accounts of the caller's AWS Organization (the caller must be
+/// the management account or a delegated administrator).
+pub async fn organization_accounts(options: &AwsOptions) -> Result<Vec<String>, CollectError> {
+    let config = sdk_config(options).await;
+    let organizations = aws_sdk_organizations::Client::new(&config);
+    let mut accounts = Vec::new();
+    let mut token = None;
+    loop {
+        let page = organizations
+            .list_accounts()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                CollectError::Organization(
+                    aws_sdk_organizations::error::DisplayErrorContext(&e).to_string(),
+                )
+            })?;
+        for account in page.accounts() {
+            let active = account.state().is_none_or(|s| s.as_str() == "ACTIVE");
+            if let (Some(id), true) = (account.id(), active) {
+                accounts.push(id.to_string());
+            }
+        }
+        match page.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => break,
+        }
+    }
+    accounts.sort();
+    Ok(accounts)
 }
 
 async fn collect_with(

@@ -15,4 +15,6 @@ mod rds;
 mod s3;
 mod security_services;
 
-pub use collect::{collect_aws, collect_aws_account, AwsOptions, CollectError, Collection};
+pub use collect::{
+    collect_aws, collect_aws_account, organization_accounts, AwsOptions, CollectError, Collection,
+};

@@ -67,7 +67,11 @@ pub struct CollectAwsArgs {
     /// --role-name in each, one snapshot per account.
     #[arg(long)]
     pub accounts: Option<PathBuf>,
-    /// The role to assume in each account of --accounts.
+    /// Collect every active account of the caller's AWS Organization: the
+    /// caller's own with its credentials, the others through --role-name.
+    #[arg(long, conflicts_with = "accounts")]
+    pub organization: bool,
+    /// The role to assume in each account of --accounts or --organization.
     #[arg(long, default_value = "OrganizationAccountAccessRole")]
     pub role_name: String,
     #[command(flatten)]

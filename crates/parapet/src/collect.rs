@@ -7,7 +7,9 @@ use std::time::Instant;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use parapet_cloud::{collect_aws, collect_aws_account, AwsOptions, Collection};
+use parapet_cloud::{
+    collect_aws, collect_aws_account, organization_accounts, AwsOptions, Collection,
+};
 use parapet_store::SnapshotMeta;
 
 use crate::cli::CollectAwsArgs;
@@ -33,11 +35,19 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
         .build()
         .context("cannot start the async runtime")?;
     let mut store = open_store(&args.store)?;
-    if accounts.is_empty() {
+    let mut accounts = accounts;
+    if accounts.is_empty() || args.organization {
         let started = Instant::now();
+        let members = match args.organization {
+            true => runtime.block_on(organization_accounts(&options))?,
+            false => Vec::new(),
+        };
         let collection = runtime.block_on(collect_aws(&options))?;
         save(&mut store, &collection, started)?;
-        return Ok(Outcome::Clean);
+        accounts = members
+            .into_iter()
+            .filter(|a| *a != collection.account)
+            .collect();
     }
     let mut failed = 0;
     for account in &accounts {

@@ -426,7 +426,10 @@ fn collects_member_accounts_through_an_assumed_role() {
         listing.contains("arn:aws:iam::111111111111:user/member-user"),
         "{listing}"
     );
-    assert!(listing.contains("arn:aws:s3:::member-bucket"), "{listing}");
+    assert!(
+        listing.contains("arn:aws:s3:::member-bucket-member"),
+        "{listing}"
+    );
     assert!(!listing.contains(":user/alice"), "{listing}");
 
     std::fs::write(&accounts, "11111111111x\n").unwrap();
@@ -440,5 +443,48 @@ fn collects_member_accounts_through_an_assumed_role() {
     assert!(
         stderr.contains("accounts.txt:1: `11111111111x` is not a 12-digit AWS account id"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn collects_every_account_of_an_organization() {
+    let moto = Moto::start();
+    let member = moto.seed("organization").trim().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let mut cmd = parapet();
+    aws_env(&mut cmd)
+        .args([
+            "collect",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--endpoint-url",
+            &moto.endpoint,
+            "--organization",
+            "--db",
+        ])
+        .arg(&db);
+    let output = run(&mut cmd);
+    let summary = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{summary}");
+    let snapshots = inventory(&db, &["snapshots"]);
+    assert!(
+        snapshots.contains("123456789012") && snapshots.contains(&member),
+        "{snapshots}"
+    );
+    assert_eq!(
+        snapshots.lines().count(),
+        3,
+        "management and member: {snapshots}"
+    );
+    let listing = inventory(&db, &["list", "--snapshot", "latest"]);
+    assert!(
+        listing.contains("arn:aws:s3:::member-bucket-organization"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(&format!("arn:aws:iam::{member}:user/member-user")),
+        "{listing}"
     );
 }

@@ -129,14 +129,21 @@ elif step == "change":
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     instance = ec2.describe_instances()["Reservations"][0]["Instances"][0]["InstanceId"]
     ec2.create_tags(Resources=[instance], Tags=[{"Key": "env", "Value": "prod"}])
-elif step == "member":
+elif step in ("member", "organization"):
+    account = "111111111111"
+    if step == "organization":
+        orgs = client("organizations")
+        orgs.create_organization(FeatureSet="ALL")
+        status = orgs.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]
+        account = orgs.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]["AccountId"]
     # A member account, reached the way parapet does: AssumeRole into it.
-    creds = client("sts").assume_role(RoleArn="arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+    creds = client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
                                       RoleSessionName="seed")["Credentials"]
     member = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
                                    aws_secret_access_key=creds["SecretAccessKey"],
                                    aws_session_token=creds["SessionToken"], region_name="us-east-1")
     member.client("iam", endpoint_url=endpoint).create_user(UserName="member-user")
-    member.client("s3", endpoint_url=endpoint).create_bucket(Bucket="member-bucket")
+    member.client("s3", endpoint_url=endpoint).create_bucket(Bucket=f"member-bucket-{step}")
+    print(account)
 else:
     sys.exit(f"unknown step {step}")
