@@ -14,7 +14,10 @@ use thiserror::Error;
 use crate::context::Ctx;
 use crate::{cloudtrail, ec2, iam, kms, lambda, monitoring, rds, s3, security_services};
 
-#[derive(Debug, Clone)]
+/// Told what finished (`iam+s3`, a region), as it finishes; for a progress line.
+pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Clone)]
 pub struct AwsOptions {
     /// Regions to read; empty: every region enabled for the account.
     pub regions: Vec<String>,
@@ -27,6 +30,7 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// Per-call timeout (each attempt; throttled calls are retried with backoff).
     pub call_timeout: Duration,
+    pub progress: Option<Progress>,
 }
 
 impl Default for AwsOptions {
@@ -38,6 +42,7 @@ impl Default for AwsOptions {
             profile: None,
             concurrency: 16,
             call_timeout: Duration::from_secs(30),
+            progress: None,
         }
     }
 }
@@ -185,6 +190,9 @@ async fn collect_with(
             s3::collect(&config, &options.home_region, path_style, &ctx)
         );
         identities.extend(buckets);
+        if let Some(progress) = &options.progress {
+            progress("iam+s3");
+        }
         identities
     };
     let per_region = regions.iter().map(|region| {
@@ -209,6 +217,9 @@ async fn collect_with(
                 monitoring::collect(&logs, &alarms, region, ctx),
                 security_services::collect(&recorders, &detectors, region, ctx),
             );
+            if let Some(progress) = &options.progress {
+                progress(region);
+            }
             [a, b, c, d, e, f, g]
                 .into_iter()
                 .flatten()

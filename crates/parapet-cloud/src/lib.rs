@@ -17,4 +17,5 @@ mod security_services;
 
 pub use collect::{
     collect_aws, collect_aws_account, organization_accounts, AwsOptions, CollectError, Collection,
+    Progress,
 };

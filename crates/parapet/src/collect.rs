@@ -1,14 +1,13 @@
 //! `parapet collect aws`: inventory one account into a stored snapshot.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::time::Instant;
-
+use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use parapet_cloud::{
-    collect_aws, collect_aws_account, organization_accounts, AwsOptions, Collection,
+    collect_aws, collect_aws_account, organization_accounts, AwsOptions, Collection, Progress,
 };
 use parapet_store::SnapshotMeta;
 
@@ -27,6 +26,7 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
         endpoint_url: args.endpoint_url,
         profile: args.profile,
         concurrency: args.concurrency,
+        progress: progress_line(),
         ..AwsOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -67,6 +67,21 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
     })
 }
 
+/// On a terminal, one overwritten stderr line naming what just finished.
+fn progress_line() -> Option<Progress> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    Some(std::sync::Arc::new(move |part: &str| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        eprint!("\r\x1b[2K  collected {part} ({n} parts done)");
+        if part == "iam+s3" {
+            eprintln!();
+        }
+    }))
+}
+
 /// Account ids from a file: one per line, blank lines and `#` comments skipped.
 fn read_accounts(path: &Path) -> Result<Vec<String>> {
     let text =
@@ -104,6 +119,9 @@ fn save(store: &mut parapet_store::Store, collection: &Collection, started: Inst
         *by_kind.entry(resource.kind.as_str()).or_default() += 1;
     }
     let mut err = std::io::stderr().lock();
+    if err.is_terminal() {
+        write!(err, "\r\x1b[2K")?; // over the progress line
+    }
     writeln!(
         err,
         "parapet collect aws: account {}, {} regions, {} resources, {} API calls, {} coverage gaps, {:.1}s; snapshot {id}",
