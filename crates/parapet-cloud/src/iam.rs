@@ -9,8 +9,10 @@ use aws_sdk_iam::types::{PolicyScopeType, Role};
 use aws_sdk_iam::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
-use crate::context::{api, url_decode, Ctx, Reply};
-use crate::policy::{allowed_principals, json_attr};
+use crate::context::{api, Ctx, Reply};
+use crate::policy::json_attr;
+use parapet_core::allowed_principals;
+use parapet_core::percent_decode;
 
 mod users;
 use users::{credential_report, list_users, set_report_row, user_resource};
@@ -230,7 +232,7 @@ async fn role_resource(client: &Client, ctx: &Ctx, role: &Role) -> Resource {
         .map(|t| (t.key().to_string(), t.value().to_string()))
         .collect();
     if let Some(document) = role.assume_role_policy_document() {
-        let document = url_decode(document);
+        let document = percent_decode(document);
         let principals = allowed_principals(&document);
         for principal in &principals {
             r.relate("trusts", principal.clone());
@@ -290,7 +292,7 @@ async fn customer_policies(client: &Client, ctx: &Ctx) -> Vec<Resource> {
                         let document = out
                             .policy_version()
                             .and_then(|v| v.document())
-                            .map(url_decode);
+                            .map(percent_decode);
                         r.set(
                             "document",
                             document.as_deref().map_or(AttrValue::Null, json_attr),

@@ -42,6 +42,28 @@ pub enum AttrValue {
 }
 
 impl AttrValue {
+    /// A JSON value as an attribute value (objects become maps).
+    pub fn from_json(value: &sonic_rs::Value) -> AttrValue {
+        use sonic_rs::{JsonNumberTrait, ValueRef};
+        match value.as_ref() {
+            ValueRef::Null => AttrValue::Null,
+            ValueRef::Bool(b) => AttrValue::Bool(b),
+            ValueRef::Number(n) => match n.as_i64() {
+                Some(i) => AttrValue::Int(i),
+                None => AttrValue::Float(n.as_f64().unwrap_or_default()),
+            },
+            ValueRef::String(s) => AttrValue::Str(s.to_string()),
+            ValueRef::Array(items) => {
+                AttrValue::List(items.iter().map(AttrValue::from_json).collect())
+            }
+            ValueRef::Object(obj) => AttrValue::Map(
+                obj.iter()
+                    .map(|(k, v)| (k.to_string(), AttrValue::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             AttrValue::Bool(b) => Some(*b),

@@ -35,6 +35,9 @@ pub enum Command {
     #[cfg(feature = "aws")]
     #[command(subcommand)]
     Collect(CollectCommand),
+    /// Import an inventory export into a stored snapshot.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Browse stored inventory snapshots and what changed between them.
     #[command(subcommand)]
     Inventory(InventoryCommand),
@@ -74,6 +77,19 @@ pub struct CollectAwsArgs {
     /// The role to assume in each account of --accounts or --organization.
     #[arg(long, default_value = "OrganizationAccountAccessRole")]
     pub role_name: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// An AWS Config snapshot (`{"configurationItems": [...]}`, JSON or .gz).
+    AwsConfig(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -106,7 +106,7 @@ fn read_accounts(path: &Path) -> Result<Vec<String>> {
 
 fn save(store: &mut parapet_store::Store, collection: &Collection, started: Instant) -> Result<()> {
     let meta = SnapshotMeta {
-        taken_at: now_rfc3339(),
+        taken_at: crate::inventory::now_rfc3339(),
         provider: "aws".into(),
         account: collection.account.clone(),
         source: "collect aws".into(),
@@ -143,11 +143,4 @@ fn save(store: &mut parapet_store::Store, collection: &Collection, started: Inst
         )?;
     }
     Ok(())
-}
-
-fn now_rfc3339() -> String {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    parapet_core::Timestamp(millis - millis % 1000).to_string()
 }

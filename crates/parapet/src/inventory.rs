@@ -25,6 +25,13 @@ pub fn database_path(args: &StoreArgs) -> Result<PathBuf> {
     Ok(home.join("parapet.db"))
 }
 
+pub fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    parapet_core::Timestamp(millis - millis % 1000).to_string()
+}
+
 pub fn open_store(args: &StoreArgs) -> Result<Store> {
     Ok(Store::open(&database_path(args)?)?)
 }

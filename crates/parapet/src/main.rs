@@ -5,6 +5,7 @@ mod cli;
 #[cfg(feature = "aws")]
 mod collect;
 mod detect;
+mod import;
 mod inventory;
 mod license;
 mod pipeline;
@@ -18,7 +19,7 @@ use clap::Parser;
 
 #[cfg(feature = "aws")]
 use cli::CollectCommand;
-use cli::{BenchCommand, Cli, Command, InventoryCommand, RulesCommand};
+use cli::{BenchCommand, Cli, Command, ImportCommand, InventoryCommand, RulesCommand};
 
 // Parsing allocates a DOM per event on every worker thread; mimalloc's
 // thread-local heaps cut the allocator's share of detection time.
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
+        Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),
         Command::Inventory(InventoryCommand::Snapshots(args)) => inventory::snapshots(args),
         Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),
         Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),

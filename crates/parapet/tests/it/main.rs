@@ -1,5 +1,6 @@
 //! `parapet` as a user runs it: the real binary on real and generated input.
 
+mod aws_config_import;
 #[cfg(feature = "aws")]
 mod aws_inventory;
 #[cfg(feature = "aws")]
