@@ -76,6 +76,42 @@ const KINDS: [(&str, &str); 13] = [
     ("AWS::Lambda::Function", "aws.lambda.function"),
 ];
 
+/// Plain configuration fields read as collector attributes: (type,
+/// attribute, path in `configuration`).
+const SCALARS: [(&str, &str, &str); 11] = [
+    ("AWS::EC2::Instance", "instance_type", "instanceType"),
+    ("AWS::EC2::Instance", "public_ip", "publicIpAddress"),
+    (
+        "AWS::EC2::Instance",
+        "metadata.http_tokens",
+        "metadataOptions.httpTokens",
+    ),
+    ("AWS::EC2::VPC", "is_default", "isDefault"),
+    ("AWS::EC2::Volume", "encrypted", "encrypted"),
+    (
+        "AWS::RDS::DBInstance",
+        "storage_encrypted",
+        "storageEncrypted",
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        "publicly_accessible",
+        "publiclyAccessible",
+    ),
+    (
+        "AWS::CloudTrail::Trail",
+        "multi_region",
+        "isMultiRegionTrail",
+    ),
+    (
+        "AWS::CloudTrail::Trail",
+        "log_file_validation",
+        "logFileValidationEnabled",
+    ),
+    ("AWS::CloudTrail::Trail", "kms_key_id", "kmsKeyId"),
+    ("AWS::CloudTrail::Trail", "s3_bucket", "s3BucketName"),
+];
+
 fn kind_of(resource_type: &str) -> String {
     match KINDS.iter().find(|(t, _)| *t == resource_type) {
         Some((_, kind)) => kind.to_string(),
@@ -131,6 +167,10 @@ fn resource(item: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
     {
         relate(&mut r, relation, &account, &region);
     }
+    for (_, attribute, path) in SCALARS.iter().filter(|(t, _, _)| *t == resource_type) {
+        let value = at(&configuration, path).map_or(AttrValue::Null, AttrValue::from_json);
+        r.set(attribute, value, origin);
+    }
     match resource_type.as_str() {
         "AWS::S3::Bucket" => bucket(&mut r, &extra, origin),
         "AWS::EC2::SecurityGroup" => {
@@ -144,47 +184,6 @@ fn resource(item: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
                 rules(at(&configuration, "ipPermissionsEgress")),
                 origin,
             );
-        }
-        "AWS::EC2::Instance" => {
-            r.set(
-                "instance_type",
-                text(&configuration, "instanceType"),
-                origin,
-            );
-            r.set("public_ip", text(&configuration, "publicIpAddress"), origin);
-            r.set(
-                "metadata.http_tokens",
-                text(&configuration, "metadataOptions.httpTokens"),
-                origin,
-            );
-        }
-        "AWS::EC2::VPC" => r.set("is_default", flag(&configuration, "isDefault"), origin),
-        "AWS::EC2::Volume" => r.set("encrypted", flag(&configuration, "encrypted"), origin),
-        "AWS::RDS::DBInstance" => {
-            r.set(
-                "storage_encrypted",
-                flag(&configuration, "storageEncrypted"),
-                origin,
-            );
-            r.set(
-                "publicly_accessible",
-                flag(&configuration, "publiclyAccessible"),
-                origin,
-            );
-        }
-        "AWS::CloudTrail::Trail" => {
-            r.set(
-                "multi_region",
-                flag(&configuration, "isMultiRegionTrail"),
-                origin,
-            );
-            r.set(
-                "log_file_validation",
-                flag(&configuration, "logFileValidationEnabled"),
-                origin,
-            );
-            r.set("kms_key_id", text(&configuration, "kmsKeyId"), origin);
-            r.set("s3_bucket", text(&configuration, "s3BucketName"), origin);
         }
         "AWS::IAM::User" => {
             let policies: Vec<String> = at(&configuration, "attachedManagedPolicies")
