@@ -11,7 +11,7 @@ use aws_sdk_sts::config::SharedCredentialsProvider;
 use parapet_core::{CoverageGap, Resource};
 use thiserror::Error;
 
-use crate::context::Ctx;
+use crate::context::{next_page, Ctx};
 use crate::{cloudtrail, ec2, iam, kms, lambda, monitoring, rds, s3, security_services};
 
 /// Told what finished (`iam+s3`, a region), as it finishes; for a progress line.
@@ -154,9 +154,9 @@ pub async fn organization_accounts(options: &AwsOptions) -> Result<Vec<String>, 
                 accounts.push(id.to_string());
             }
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     accounts.sort();

@@ -104,6 +104,12 @@ impl Ctx {
     }
 }
 
+/// The token of the next page of a listing; None when the listing is done
+/// (AWS ends some listings with an empty token instead of none).
+pub(crate) fn next_page(token: Option<&str>) -> Option<String> {
+    token.filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 /// SDK errors without a service code (transport, unparsable responses)
 /// render whole responses; a coverage gap keeps the first line's gist.
 fn concise(text: &str) -> String {

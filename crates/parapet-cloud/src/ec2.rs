@@ -8,12 +8,12 @@ use aws_sdk_ec2::types::{Filter, IpPermission, SnapshotAttributeName, Tag};
 use aws_sdk_ec2::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
-use crate::context::{api, Ctx};
+use crate::context::{api, next_page, Ctx};
 use crate::iam::time;
 
 const SERVICE: &str = "ec2";
 
-fn arn(region: &str, account: &str, kind: &str, id: &str) -> String {
+pub(crate) fn arn(region: &str, account: &str, kind: &str, id: &str) -> String {
     format!("arn:aws:ec2:{region}:{account}:{kind}/{id}")
 }
 
@@ -123,9 +123,9 @@ async fn instances(ec2: &Client, region: &str, ctx: &Ctx) -> Vec<Resource> {
             r.set("iam_instance_profile", profile, &origin);
             resources.push(r);
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     resources
@@ -208,9 +208,9 @@ async fn security_groups(ec2: &Client, region: &str, ctx: &Ctx) -> Vec<Resource>
             }
             resources.push(r);
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     resources
@@ -310,9 +310,9 @@ async fn volumes(ec2: &Client, region: &str, ctx: &Ctx) -> Vec<Resource> {
             }
             resources.push(r);
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     resources

@@ -9,7 +9,7 @@ use aws_sdk_iam::types::{PolicyScopeType, Role};
 use aws_sdk_iam::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
-use crate::context::{api, Ctx, Reply};
+use crate::context::{api, next_page, Ctx, Reply};
 use crate::policy::json_attr;
 use parapet_core::allowed_principals;
 use parapet_core::percent_decode;
@@ -65,9 +65,9 @@ async fn list_roles(client: &Client, ctx: &Ctx) -> Vec<Role> {
             break;
         };
         roles.extend(page.roles().iter().cloned());
-        match page.marker().filter(|_| page.is_truncated()) {
-            Some(next) => marker = Some(next.to_string()),
-            None => break,
+        marker = next_page(page.marker().filter(|_| page.is_truncated()));
+        if marker.is_none() {
+            break;
         }
     }
     roles
@@ -304,9 +304,9 @@ async fn customer_policies(client: &Client, ctx: &Ctx) -> Vec<Resource> {
             }
             resources.push(r);
         }
-        match page.marker().filter(|_| page.is_truncated()) {
-            Some(next) => marker = Some(next.to_string()),
-            None => break,
+        marker = next_page(page.marker().filter(|_| page.is_truncated()));
+        if marker.is_none() {
+            break;
         }
     }
     resources

@@ -3,7 +3,7 @@
 use aws_sdk_kms::Client;
 use parapet_core::{Provider, Resource};
 
-use crate::context::{api, Ctx, Reply};
+use crate::context::{api, next_page, Ctx, Reply};
 use crate::policy::record_policy;
 
 const SERVICE: &str = "kms";
@@ -22,9 +22,9 @@ pub(crate) async fn collect(kms: &Client, region: &str, ctx: &Ctx) -> Vec<Resour
             };
             resources.push(key(kms, region, ctx, id, arn).await);
         }
-        match page.next_marker().filter(|_| page.truncated()) {
-            Some(next) => marker = Some(next.to_string()),
-            None => break,
+        marker = next_page(page.next_marker().filter(|_| page.truncated()));
+        if marker.is_none() {
+            break;
         }
     }
     resources

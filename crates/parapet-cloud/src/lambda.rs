@@ -4,7 +4,7 @@
 use aws_sdk_lambda::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
-use crate::context::{api, Ctx, Reply};
+use crate::context::{api, next_page, Ctx, Reply};
 use crate::policy::record_policy;
 
 const SERVICE: &str = "lambda";
@@ -38,9 +38,9 @@ pub(crate) async fn collect(lambda: &Client, region: &str, ctx: &Ctx) -> Vec<Res
             url(lambda, region, ctx, name, &mut r).await;
             resources.push(r);
         }
-        match page.next_marker() {
-            Some(next) if !next.is_empty() => marker = Some(next.to_string()),
-            _ => break,
+        marker = next_page(page.next_marker());
+        if marker.is_none() {
+            break;
         }
     }
     resources

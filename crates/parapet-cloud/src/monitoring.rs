@@ -6,7 +6,7 @@ use aws_sdk_cloudwatch::Client as Alarms;
 use aws_sdk_cloudwatchlogs::Client as Logs;
 use parapet_core::{Provider, Resource};
 
-use crate::context::{api, Ctx};
+use crate::context::{api, next_page, Ctx};
 
 pub(crate) async fn collect(
     logs: &Logs,
@@ -59,9 +59,9 @@ async fn metric_filters(logs: &Logs, region: &str, ctx: &Ctx) -> Vec<Resource> {
             );
             resources.push(r);
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     resources
@@ -97,9 +97,9 @@ async fn metric_alarms(alarms: &Alarms, region: &str, ctx: &Ctx) -> Vec<Resource
             }
             resources.push(r);
         }
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
+        token = next_page(page.next_token());
+        if token.is_none() {
+            break;
         }
     }
     resources

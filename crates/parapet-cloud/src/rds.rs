@@ -4,7 +4,8 @@
 use aws_sdk_rds::Client;
 use parapet_core::{Provider, Resource};
 
-use crate::context::{api, Ctx};
+use crate::context::{api, next_page, Ctx};
+use crate::ec2;
 
 const SERVICE: &str = "rds";
 
@@ -72,17 +73,14 @@ async fn instances(rds: &Client, region: &str, ctx: &Ctx) -> Vec<Resource> {
             {
                 r.relate(
                     "uses-security-group",
-                    format!(
-                        "arn:aws:ec2:{region}:{}:security-group/{group}",
-                        ctx.account
-                    ),
+                    ec2::arn(region, &ctx.account, "security-group", group),
                 );
             }
             resources.push(r);
         }
-        match page.marker() {
-            Some(next) if !next.is_empty() => marker = Some(next.to_string()),
-            _ => break,
+        marker = next_page(page.marker());
+        if marker.is_none() {
+            break;
         }
     }
     resources

@@ -39,13 +39,6 @@ impl Event {
     pub fn str_field(&self, key: &str) -> Option<&str> {
         self.value.get(key).and_then(|v| v.as_str())
     }
-
-    /// A string at a dotted path of objects, e.g. `userIdentity.arn`.
-    pub fn str_path(&self, path: &str) -> Option<&str> {
-        path.split('.')
-            .try_fold(&self.value, |value, key| value.get(key))
-            .and_then(|v| v.as_str())
-    }
 }
 
 #[cfg(test)]
@@ -65,11 +58,6 @@ mod tests {
         };
         let event = Event::new(value, origin);
         assert_eq!(event.str_field("eventName"), Some("X"));
-        assert_eq!(
-            event.str_path("userIdentity.arn"),
-            Some("arn:aws:iam::1:user/a")
-        );
-        assert_eq!(event.str_path("userIdentity.missing"), None);
         assert_eq!(event.origin.to_string(), "f.json:3 (record 0)");
     }
 }

@@ -63,34 +63,6 @@ impl AttrValue {
             ),
         }
     }
-
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            AttrValue::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            AttrValue::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            AttrValue::Int(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    pub fn as_list(&self) -> Option<&[AttrValue]> {
-        match self {
-            AttrValue::List(items) => Some(items),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for AttrValue {

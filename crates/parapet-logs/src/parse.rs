@@ -66,6 +66,14 @@ struct Ctx<'a> {
     each: &'a mut dyn FnMut(Event),
 }
 
+impl Ctx<'_> {
+    fn error(&mut self, location: Location, reason: impl Into<String>) {
+        self.report
+            .errors
+            .push(ReadError::new(&self.source, location, reason));
+    }
+}
+
 /// Parses a chunk and hands each event to `each` as soon as it is parsed, so
 /// the event is examined while its DOM is still in cache and its memory is
 /// reused by the next one.
@@ -94,11 +102,7 @@ pub fn parse_chunk_each(
                 let text = bytes[start..end].trim_ascii();
                 if too_deep(text) {
                     let reason = format!("JSON nested deeper than {MAX_DEPTH} levels; skipped");
-                    ctx.report.errors.push(ReadError::new(
-                        &ctx.source,
-                        Location::Line(line),
-                        reason,
-                    ));
+                    ctx.error(Location::Line(line), reason);
                 } else if !text.is_empty() {
                     match sonic_rs::from_slice::<Value>(text) {
                         Ok(value) => expand(value, line, &mut ctx),
@@ -108,11 +112,7 @@ pub fn parse_chunk_each(
                                 e.column(),
                                 first_sentence(&e.to_string())
                             );
-                            ctx.report.errors.push(ReadError::new(
-                                &ctx.source,
-                                Location::Line(line),
-                                reason,
-                            ));
+                            ctx.error(Location::Line(line), reason);
                         }
                     }
                 }
@@ -122,9 +122,7 @@ pub fn parse_chunk_each(
         }
         ChunkKind::Document if too_deep(&chunk.bytes) => {
             let reason = format!("JSON nested deeper than {MAX_DEPTH} levels; skipped");
-            ctx.report
-                .errors
-                .push(ReadError::new(&ctx.source, Location::Whole, reason));
+            ctx.error(Location::Whole, reason);
         }
         ChunkKind::Document => match sonic_rs::from_slice::<Value>(&chunk.bytes) {
             Ok(value) => expand(value, 0, &mut ctx),
@@ -132,9 +130,7 @@ pub fn parse_chunk_each(
                 let at =
                     Location::LineColumn(chunk.first_line + e.line() as u64 - 1, e.column() as u64);
                 let reason = format!("invalid JSON: {}", first_sentence(&e.to_string()));
-                ctx.report
-                    .errors
-                    .push(ReadError::new(&ctx.source, at, reason));
+                ctx.error(at, reason);
             }
         },
     }
@@ -154,7 +150,6 @@ fn first_sentence(message: &str) -> &str {
 /// One parsed value: a `{"Records":[...]}` envelope, an array of records, or
 /// one record.
 fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
-    let source = &ctx.source.clone();
     let at = if line == 0 {
         Location::Whole
     } else {
@@ -165,11 +160,11 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
             Some(records) if records.is_array() => value = records,
             Some(_) => {
                 let reason = "`Records` is not an array";
-                return ctx.report.errors.push(ReadError::new(source, at, reason));
+                return ctx.error(at, reason);
             }
             None => {
                 let reason = "not CloudTrail: an object with neither eventName/eventSource nor a Records array";
-                return ctx.report.errors.push(ReadError::new(source, at, reason));
+                return ctx.error(at, reason);
             }
         }
     }
@@ -178,7 +173,7 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     }
     let Some(records) = value.into_array() else {
         let reason = "not CloudTrail: expected a JSON object or array";
-        return ctx.report.errors.push(ReadError::new(source, at, reason));
+        return ctx.error(at, reason);
     };
     for (index, record) in records.into_iter().enumerate() {
         keep(record, index as u64, line, ctx);
@@ -187,14 +182,11 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
 
 /// Keeps one record that is CloudTrail and inside the time range.
 fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
-    let (source, range) = (&ctx.source, ctx.range);
+    let range = ctx.range;
     let location = Location::Record { line, index };
     if !is_cloudtrail_record(&record) {
         let reason = "not a CloudTrail record: eventName or eventSource missing";
-        return ctx
-            .report
-            .errors
-            .push(ReadError::new(source, location, reason));
+        return ctx.error(location, reason);
     }
     if !range.is_unbounded() {
         match record
@@ -206,15 +198,12 @@ fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
             Some(_) => return ctx.report.out_of_range += 1,
             None => {
                 let reason = "eventTime missing or not an RFC 3339 time";
-                return ctx
-                    .report
-                    .errors
-                    .push(ReadError::new(source, location, reason));
+                return ctx.error(location, reason);
             }
         }
     }
     let origin = Origin {
-        source: source.clone(),
+        source: ctx.source.clone(),
         line,
         index,
     };

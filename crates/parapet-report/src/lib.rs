@@ -94,12 +94,3 @@ impl<W: Write> AlertWriter<W> {
         Ok(self.out)
     }
 }
-
-/// Writes `alerts` (already in their final order) in `format`.
-pub fn write_alerts(out: &mut dyn Write, format: Format, alerts: &[Alert]) -> io::Result<()> {
-    let mut writer = AlertWriter::new(out, format);
-    for alert in alerts {
-        writer.write(alert)?;
-    }
-    writer.finish().map(drop)
-}

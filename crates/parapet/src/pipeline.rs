@@ -249,14 +249,15 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
         };
         hits.clear();
         detector.matches(&event.value, &mut hits);
+        hits.retain(|&hit| detector.rules()[hit].meta.level >= config.min_level);
+        // One summary per event, however many rules matched it.
+        let Some(summary) = (!hits.is_empty()).then(|| cloudtrail_summary(&event.value)) else {
+            return;
+        };
         for &hit in &hits {
-            let rule = &detector.rules()[hit].meta;
-            if rule.level < config.min_level {
-                continue;
-            }
             alerts.push(Alert {
-                rule: rule.clone(),
-                event: cloudtrail_summary(&event.value),
+                rule: detector.rules()[hit].meta.clone(),
+                event: summary.clone(),
                 origin: event.origin.clone(),
                 raw: config.raw.then(|| event.value.clone()),
             });

@@ -9,7 +9,7 @@ use aws_sdk_iam::Client;
 use parapet_core::{AttrValue, Provider, Resource};
 
 use super::{attached_and_inline, time, Principal, NO_SUCH_ENTITY, REGION, SERVICE};
-use crate::context::{api, Ctx, Reply};
+use crate::context::{api, next_page, Ctx, Reply};
 
 pub(super) async fn list_users(client: &Client, ctx: &Ctx) -> Vec<User> {
     let mut users = Vec::new();
@@ -20,9 +20,9 @@ pub(super) async fn list_users(client: &Client, ctx: &Ctx) -> Vec<User> {
             break;
         };
         users.extend(page.users().iter().cloned());
-        match page.marker().filter(|_| page.is_truncated()) {
-            Some(next) => marker = Some(next.to_string()),
-            None => break,
+        marker = next_page(page.marker().filter(|_| page.is_truncated()));
+        if marker.is_none() {
+            break;
         }
     }
     users

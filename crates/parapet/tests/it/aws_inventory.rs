@@ -2,25 +2,36 @@
 //! then `inventory list/show/diff` on the stored snapshots.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::moto::{aws_env, Moto};
 use crate::{parapet, run};
 
-/// Collects; returns the summary printed on stderr.
-fn collect(moto: &Moto, db: &Path) -> String {
+/// `parapet collect aws` against `endpoint`, storing into `db`; callers add
+/// their own arguments.
+fn collect_command(endpoint: &str, regions: &str, db: &Path) -> Command {
     let mut cmd = parapet();
     aws_env(&mut cmd)
         .args([
             "collect",
             "aws",
             "--regions",
-            "us-east-1,eu-west-1",
+            regions,
             "--endpoint-url",
-            &moto.endpoint,
+            endpoint,
             "--db",
         ])
         .arg(db);
-    let output = run(&mut cmd);
+    cmd
+}
+
+/// Collects; returns the summary printed on stderr.
+fn collect(moto: &Moto, db: &Path) -> String {
+    let output = run(&mut collect_command(
+        &moto.endpoint,
+        "us-east-1,eu-west-1",
+        db,
+    ));
     let summary = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "collect failed: {summary}");
     summary
@@ -368,19 +379,8 @@ fn collects_a_seeded_account_and_diffs_a_second_collection() {
 #[test]
 fn unreachable_endpoint_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = parapet();
-    aws_env(&mut cmd)
-        .args([
-            "collect",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "--db",
-        ])
-        .arg(dir.path().join("x.db"));
-    let output = run(&mut cmd);
+    let db = dir.path().join("x.db");
+    let output = run(&mut collect_command("http://127.0.0.1:9", "us-east-1", &db));
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("GetCallerIdentity"),
@@ -403,21 +403,9 @@ fn collects_member_accounts_through_an_assumed_role() {
         "# the member account\n111111111111   # sandbox\n\n",
     )
     .unwrap();
-    let mut cmd = parapet();
-    aws_env(&mut cmd)
-        .args([
-            "collect",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--endpoint-url",
-            &moto.endpoint,
-            "--accounts",
-        ])
-        .arg(&accounts)
-        .arg("--db")
-        .arg(&db);
-    let output = run(&mut cmd);
+    let output = run(collect_command(&moto.endpoint, "us-east-1", &db)
+        .arg("--accounts")
+        .arg(&accounts));
     let summary = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{summary}");
     assert!(summary.contains("account 111111111111"), "{summary}");
@@ -452,20 +440,7 @@ fn collects_every_account_of_an_organization() {
     let member = moto.seed("organization").trim().to_string();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("parapet.db");
-    let mut cmd = parapet();
-    aws_env(&mut cmd)
-        .args([
-            "collect",
-            "aws",
-            "--regions",
-            "us-east-1",
-            "--endpoint-url",
-            &moto.endpoint,
-            "--organization",
-            "--db",
-        ])
-        .arg(&db);
-    let output = run(&mut cmd);
+    let output = run(collect_command(&moto.endpoint, "us-east-1", &db).arg("--organization"));
     let summary = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{summary}");
     let snapshots = inventory(&db, &["snapshots"]);
