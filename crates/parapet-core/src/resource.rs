@@ -65,6 +65,48 @@ impl AttrValue {
     }
 }
 
+impl AttrValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            AttrValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            AttrValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            AttrValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[AttrValue]> {
+        match self {
+            AttrValue::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&BTreeMap<String, AttrValue>> {
+        match self {
+            AttrValue::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// A member of a map value.
+    pub fn get(&self, key: &str) -> Option<&AttrValue> {
+        self.as_map()?.get(key)
+    }
+}
+
 impl fmt::Display for AttrValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -245,6 +287,51 @@ impl Resource {
             .get(name)
             .filter(|a| a.known)
             .map(|a| &a.value)
+    }
+
+    /// A known boolean attribute.
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.value(name)? {
+            AttrValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A known string attribute.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.value(name)? {
+            AttrValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A known integer attribute.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.value(name)? {
+            AttrValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A known list attribute.
+    pub fn list(&self, name: &str) -> Option<&[AttrValue]> {
+        match self.value(name)? {
+            AttrValue::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Whether the attribute was recorded at all (known or not).
+    pub fn has(&self, name: &str) -> bool {
+        self.attributes.contains_key(name)
+    }
+
+    /// Targets of this resource's relations of one kind.
+    pub fn related<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.relations
+            .iter()
+            .filter(move |r| r.kind == kind)
+            .map(|r| r.target.as_str())
     }
 
     pub fn is_unknown(&self, name: &str) -> bool {

@@ -1,0 +1,83 @@
+//! ## What it does
+//! Finds AWS accounts where no CloudWatch alarm watches for console sign-ins without MFA: a metric
+//! filter on the CloudWatch Logs group of a multi-region trail, matching the
+//! CIS pattern, feeding a metric that an alarm with an action watches.
+//!
+//! ## Why is this bad?
+//! A console sign-in without MFA is either a user who never enrolled or a password used by someone else. Without the alarm, nobody hears of it until the damage is found.
+//!
+//! ## Example
+//! ```hcl
+//! resource "aws_cloudtrail" "main" {
+//!   name                  = "main"
+//!   s3_bucket_name        = "trail-logs"
+//!   is_multi_region_trail = true
+//!   # no cloud_watch_logs_group_arn, no metric filter
+//! }
+//! ```
+//! Use instead:
+//! ```hcl
+//! resource "aws_cloudwatch_log_metric_filter" "console_login_without_mfa_not_monitored" {
+//!   name           = "ConsoleLoginWithoutMfa"
+//!   log_group_name = aws_cloudwatch_log_group.trail.name
+//!   pattern        = "{ ($.eventName = \"ConsoleLogin\") && ($.additionalEventData.MFAUsed != \"Yes\") && ($.userIdentity.type = \"IAMUser\") && ($.responseElements.ConsoleLogin = \"Success\") }"
+//!   metric_transformation {
+//!     name      = "ConsoleLoginWithoutMfa"
+//!     namespace = "CISBenchmark"
+//!     value     = "1"
+//!   }
+//! }
+//! resource "aws_cloudwatch_metric_alarm" "console_login_without_mfa_not_monitored" {
+//!   alarm_name          = "ConsoleLoginWithoutMfa"
+//!   metric_name         = "ConsoleLoginWithoutMfa"
+//!   namespace           = "CISBenchmark"
+//!   statistic           = "Sum"
+//!   period              = 300
+//!   threshold           = 1
+//!   evaluation_periods  = 1
+//!   comparison_operator = "GreaterThanOrEqualToThreshold"
+//!   alarm_actions       = [aws_sns_topic.security.arn]
+//! }
+//! ```
+//!
+//! ## Remediation
+//! With the trail sending to log group TRAIL_LOG_GROUP:
+//! ```sh
+//! aws logs put-metric-filter --log-group-name TRAIL_LOG_GROUP --filter-name ConsoleLoginWithoutMfa --metric-transformations metricName=ConsoleLoginWithoutMfa,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }' && aws cloudwatch put-metric-alarm --alarm-name ConsoleLoginWithoutMfa --metric-name ConsoleLoginWithoutMfa --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions SNS_TOPIC_ARN
+//! ```
+//!
+//! ## References
+//! - <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html>
+//! - CIS AWS Foundations 3.0, 4.2
+
+use parapet_core::{Level, Resource};
+
+use crate::inventory::Inventory;
+use crate::monitoring::check_account;
+use crate::rule::{Rule, RuleInfo, Verdict};
+
+pub struct ConsoleLoginWithoutMfaNotMonitored;
+
+/// What the filter pattern must contain (spacing and quotes aside).
+const TERMS: [&str; 2] = [
+    r#"$.eventName = "ConsoleLogin""#,
+    r#"$.additionalEventData.MFAUsed != "Yes""#,
+];
+
+static INFO: RuleInfo = RuleInfo::native(
+    "AWS-CW-002",
+    "ConsoleLoginWithoutMfaNotMonitored",
+    "No alarm on console sign-ins without MFA",
+    Level::Low,
+    "aws.account",
+);
+
+impl Rule for ConsoleLoginWithoutMfaNotMonitored {
+    fn info(&self) -> &RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, account: &Resource, inventory: &Inventory) -> Verdict {
+        check_account(account, inventory, &TERMS)
+    }
+}

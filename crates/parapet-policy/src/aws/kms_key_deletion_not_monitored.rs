@@ -1,0 +1,84 @@
+//! ## What it does
+//! Finds AWS accounts where no CloudWatch alarm watches for disabling or scheduled deletion of customer managed keys: a metric
+//! filter on the CloudWatch Logs group of a multi-region trail, matching the
+//! CIS pattern, feeding a metric that an alarm with an action watches.
+//!
+//! ## Why is this bad?
+//! Disabling or deleting a key makes everything encrypted with it unreadable: a ransom lever and a way to destroy evidence. Without the alarm, nobody hears of it until the damage is found.
+//!
+//! ## Example
+//! ```hcl
+//! resource "aws_cloudtrail" "main" {
+//!   name                  = "main"
+//!   s3_bucket_name        = "trail-logs"
+//!   is_multi_region_trail = true
+//!   # no cloud_watch_logs_group_arn, no metric filter
+//! }
+//! ```
+//! Use instead:
+//! ```hcl
+//! resource "aws_cloudwatch_log_metric_filter" "kms_key_deletion_not_monitored" {
+//!   name           = "KmsKeyDeletion"
+//!   log_group_name = aws_cloudwatch_log_group.trail.name
+//!   pattern        = "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }"
+//!   metric_transformation {
+//!     name      = "KmsKeyDeletion"
+//!     namespace = "CISBenchmark"
+//!     value     = "1"
+//!   }
+//! }
+//! resource "aws_cloudwatch_metric_alarm" "kms_key_deletion_not_monitored" {
+//!   alarm_name          = "KmsKeyDeletion"
+//!   metric_name         = "KmsKeyDeletion"
+//!   namespace           = "CISBenchmark"
+//!   statistic           = "Sum"
+//!   period              = 300
+//!   threshold           = 1
+//!   evaluation_periods  = 1
+//!   comparison_operator = "GreaterThanOrEqualToThreshold"
+//!   alarm_actions       = [aws_sns_topic.security.arn]
+//! }
+//! ```
+//!
+//! ## Remediation
+//! With the trail sending to log group TRAIL_LOG_GROUP:
+//! ```sh
+//! aws logs put-metric-filter --log-group-name TRAIL_LOG_GROUP --filter-name KmsKeyDeletion --metric-transformations metricName=KmsKeyDeletion,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }' && aws cloudwatch put-metric-alarm --alarm-name KmsKeyDeletion --metric-name KmsKeyDeletion --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions SNS_TOPIC_ARN
+//! ```
+//!
+//! ## References
+//! - <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html>
+//! - CIS AWS Foundations 3.0, 4.7
+
+use parapet_core::{Level, Resource};
+
+use crate::inventory::Inventory;
+use crate::monitoring::check_account;
+use crate::rule::{Rule, RuleInfo, Verdict};
+
+pub struct KmsKeyDeletionNotMonitored;
+
+/// What the filter pattern must contain (spacing and quotes aside).
+const TERMS: [&str; 3] = [
+    "$.eventSource = kms.amazonaws.com",
+    "$.eventName = DisableKey",
+    "$.eventName = ScheduleKeyDeletion",
+];
+
+static INFO: RuleInfo = RuleInfo::native(
+    "AWS-CW-007",
+    "KmsKeyDeletionNotMonitored",
+    "No alarm on disabling or scheduled deletion of customer managed keys",
+    Level::Low,
+    "aws.account",
+);
+
+impl Rule for KmsKeyDeletionNotMonitored {
+    fn info(&self) -> &RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, account: &Resource, inventory: &Inventory) -> Verdict {
+        check_account(account, inventory, &TERMS)
+    }
+}

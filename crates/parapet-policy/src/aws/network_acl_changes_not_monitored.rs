@@ -1,0 +1,87 @@
+//! ## What it does
+//! Finds AWS accounts where no CloudWatch alarm watches for network ACL changes: a metric
+//! filter on the CloudWatch Logs group of a multi-region trail, matching the
+//! CIS pattern, feeding a metric that an alarm with an action watches.
+//!
+//! ## Why is this bad?
+//! NACL changes open or close whole subnets at once. Without the alarm, nobody hears of it until the damage is found.
+//!
+//! ## Example
+//! ```hcl
+//! resource "aws_cloudtrail" "main" {
+//!   name                  = "main"
+//!   s3_bucket_name        = "trail-logs"
+//!   is_multi_region_trail = true
+//!   # no cloud_watch_logs_group_arn, no metric filter
+//! }
+//! ```
+//! Use instead:
+//! ```hcl
+//! resource "aws_cloudwatch_log_metric_filter" "network_acl_changes_not_monitored" {
+//!   name           = "NetworkAclChanges"
+//!   log_group_name = aws_cloudwatch_log_group.trail.name
+//!   pattern        = "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }"
+//!   metric_transformation {
+//!     name      = "NetworkAclChanges"
+//!     namespace = "CISBenchmark"
+//!     value     = "1"
+//!   }
+//! }
+//! resource "aws_cloudwatch_metric_alarm" "network_acl_changes_not_monitored" {
+//!   alarm_name          = "NetworkAclChanges"
+//!   metric_name         = "NetworkAclChanges"
+//!   namespace           = "CISBenchmark"
+//!   statistic           = "Sum"
+//!   period              = 300
+//!   threshold           = 1
+//!   evaluation_periods  = 1
+//!   comparison_operator = "GreaterThanOrEqualToThreshold"
+//!   alarm_actions       = [aws_sns_topic.security.arn]
+//! }
+//! ```
+//!
+//! ## Remediation
+//! With the trail sending to log group TRAIL_LOG_GROUP:
+//! ```sh
+//! aws logs put-metric-filter --log-group-name TRAIL_LOG_GROUP --filter-name NetworkAclChanges --metric-transformations metricName=NetworkAclChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }' && aws cloudwatch put-metric-alarm --alarm-name NetworkAclChanges --metric-name NetworkAclChanges --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions SNS_TOPIC_ARN
+//! ```
+//!
+//! ## References
+//! - <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html>
+//! - CIS AWS Foundations 3.0, 4.11
+
+use parapet_core::{Level, Resource};
+
+use crate::inventory::Inventory;
+use crate::monitoring::check_account;
+use crate::rule::{Rule, RuleInfo, Verdict};
+
+pub struct NetworkAclChangesNotMonitored;
+
+/// What the filter pattern must contain (spacing and quotes aside).
+const TERMS: [&str; 6] = [
+    "$.eventName = CreateNetworkAcl",
+    "$.eventName = CreateNetworkAclEntry",
+    "$.eventName = DeleteNetworkAcl",
+    "$.eventName = DeleteNetworkAclEntry",
+    "$.eventName = ReplaceNetworkAclEntry",
+    "$.eventName = ReplaceNetworkAclAssociation",
+];
+
+static INFO: RuleInfo = RuleInfo::native(
+    "AWS-CW-011",
+    "NetworkAclChangesNotMonitored",
+    "No alarm on network ACL changes",
+    Level::Low,
+    "aws.account",
+);
+
+impl Rule for NetworkAclChangesNotMonitored {
+    fn info(&self) -> &RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, account: &Resource, inventory: &Inventory) -> Verdict {
+        check_account(account, inventory, &TERMS)
+    }
+}

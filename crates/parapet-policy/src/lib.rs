@@ -1,0 +1,30 @@
+//! Posture rules over Parapet's Resource model. Native rules, one file per
+//! rule under `aws/`, check one resource at a time (PASS, FAIL or UNKNOWN
+//! with evidence); frameworks are data files that map control ids to rule
+//! ids; custom rules are Rego over the same model's JSON.
+//!
+//! The engine is pure: it reads an [`Inventory`] and returns findings.
+
+mod aws;
+mod credentials;
+mod data_events;
+mod docs;
+mod document;
+mod engine;
+mod inventory;
+mod monitoring;
+mod network;
+mod public_access_block;
+mod rule;
+
+pub use docs::{RuleDocs, SECTIONS};
+pub use engine::evaluate;
+pub use inventory::{Inventory, ACCOUNT_KIND};
+pub use rule::{Check, RegisteredRule, Rule, RuleInfo, Unknown, Verdict};
+
+/// Every built-in rule, sorted by id.
+pub fn builtin_rules() -> Vec<RegisteredRule> {
+    let mut rules = aws::rules();
+    rules.sort_by(|a, b| a.info().id.cmp(&b.info().id));
+    rules
+}

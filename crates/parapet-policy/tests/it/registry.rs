@@ -1,0 +1,51 @@
+//! The registry's invariants: ids unique and well formed, documentation in
+//! its fixed sections with a CLI remediation and a Terraform fix, a fixture
+//! per rule.
+
+use std::collections::BTreeSet;
+
+use parapet_policy::builtin_rules;
+
+use crate::fixtures::fixture_path;
+
+#[test]
+fn ids_are_unique_and_docs_complete() {
+    let rules = builtin_rules();
+    assert!(rules.len() >= 60, "only {} rules", rules.len());
+    let mut ids = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut problems = Vec::new();
+    for rule in &rules {
+        let info = rule.info();
+        let id = info.id.to_string();
+        if !ids.insert(id.clone()) {
+            problems.push(format!("{id}: duplicate id"));
+        }
+        if !names.insert(info.name.to_string()) {
+            problems.push(format!("{id}: duplicate name {}", info.name));
+        }
+        let parts: Vec<&str> = id.split('-').collect();
+        if parts.len() != 3 || parts[2].len() != 3 || !parts[2].bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(format!("{id}: ids look like AWS-S3-001"));
+        }
+        if info.name.starts_with("Ensure") || info.name.starts_with("Check") {
+            problems.push(format!("{id}: name the bad pattern, not the check"));
+        }
+        for section in rule.docs.missing_sections() {
+            problems.push(format!("{id}: docs lack `## {section}`"));
+        }
+        if rule.docs.remediation_cli().is_none() {
+            problems.push(format!("{id}: Remediation has no ```sh block"));
+        }
+        if rule.docs.terraform_fix().is_none() {
+            problems.push(format!("{id}: Example has no ```hcl block after `Use instead:`"));
+        }
+        if rule.docs.references().is_empty() {
+            problems.push(format!("{id}: no references"));
+        }
+        if !fixture_path(&id).exists() {
+            problems.push(format!("{id}: no fixture"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
