@@ -116,6 +116,17 @@ pub(crate) async fn collect(trails: &Client, region: &str, ctx: &Ctx) -> Vec<Res
                             "include_management_events".to_string(),
                             s.include_management_events().into(),
                         );
+                        let data: Vec<AttrValue> = s
+                            .data_resources()
+                            .iter()
+                            .map(|d| {
+                                let mut r = BTreeMap::new();
+                                r.insert("type".to_string(), d.r#type().into());
+                                r.insert("values".to_string(), d.values().to_vec().into());
+                                AttrValue::Map(r)
+                            })
+                            .collect();
+                        m.insert("data_resources".to_string(), AttrValue::List(data));
                         AttrValue::Map(m)
                     })
                     .collect();
@@ -126,6 +137,11 @@ pub(crate) async fn collect(trails: &Client, region: &str, ctx: &Ctx) -> Vec<Res
                 });
                 r.set("event_selectors", AttrValue::List(list), &selector_origin);
                 r.set("advanced_event_selectors", advanced, &selector_origin);
+                r.set(
+                    "advanced_selectors",
+                    advanced_selectors(selectors.advanced_event_selectors()),
+                    &selector_origin,
+                );
                 // With advanced selectors the basic ones are empty; Parapet cannot judge them yet.
                 if advanced {
                     r.unknown("logs_all_management_events", &selector_origin);
@@ -142,4 +158,41 @@ pub(crate) async fn collect(trails: &Client, region: &str, ctx: &Ctx) -> Vec<Res
         resources.push(r);
     }
     resources
+}
+
+/// Advanced event selectors as `{name, field_selectors: [{field, equals,
+/// starts_with, ends_with, not_equals, not_starts_with, not_ends_with}]}`.
+fn advanced_selectors(selectors: &[aws_sdk_cloudtrail::types::AdvancedEventSelector]) -> AttrValue {
+    AttrValue::List(
+        selectors
+            .iter()
+            .map(|s| {
+                let fields: Vec<AttrValue> = s
+                    .field_selectors()
+                    .iter()
+                    .map(|f| {
+                        let mut m = BTreeMap::new();
+                        m.insert("field".to_string(), AttrValue::from(f.field()));
+                        for (name, values) in [
+                            ("equals", f.equals()),
+                            ("starts_with", f.starts_with()),
+                            ("ends_with", f.ends_with()),
+                            ("not_equals", f.not_equals()),
+                            ("not_starts_with", f.not_starts_with()),
+                            ("not_ends_with", f.not_ends_with()),
+                        ] {
+                            if !values.is_empty() {
+                                m.insert(name.to_string(), values.to_vec().into());
+                            }
+                        }
+                        AttrValue::Map(m)
+                    })
+                    .collect();
+                let mut m = BTreeMap::new();
+                m.insert("name".to_string(), AttrValue::from(s.name()));
+                m.insert("field_selectors".to_string(), AttrValue::List(fields));
+                AttrValue::Map(m)
+            })
+            .collect(),
+    )
 }

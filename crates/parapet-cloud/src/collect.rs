@@ -12,7 +12,9 @@ use parapet_core::{CoverageGap, Resource};
 use thiserror::Error;
 
 use crate::context::{next_page, Ctx};
-use crate::{cloudtrail, ec2, iam, kms, lambda, monitoring, rds, s3, security_services};
+use crate::{
+    cloudtrail, ec2, efs, iam, kms, lambda, monitoring, network, rds, s3, security_services,
+};
 
 /// Told what finished (`iam+s3`, a region), as it finishes; for a progress line.
 pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
@@ -208,19 +210,23 @@ async fn collect_with(
             let alarms = aws_sdk_cloudwatch::Client::new(&config);
             let recorders = aws_sdk_config::Client::new(&config);
             let detectors = aws_sdk_guardduty::Client::new(&config);
-            let (a, b, c, d, e, f, g) = tokio::join!(
+            let hub = aws_sdk_securityhub::Client::new(&config);
+            let file_systems = aws_sdk_efs::Client::new(&config);
+            let (a, b, c, d, e, f, g, h, i) = tokio::join!(
                 ec2::collect(&ec2, region, ctx),
                 cloudtrail::collect(&trails, region, ctx),
                 kms::collect(&keys, region, ctx),
                 rds::collect(&databases, region, ctx),
                 lambda::collect(&functions, region, ctx),
                 monitoring::collect(&logs, &alarms, region, ctx),
-                security_services::collect(&recorders, &detectors, region, ctx),
+                security_services::collect(&recorders, &detectors, &hub, region, ctx),
+                network::collect(&ec2, region, ctx),
+                efs::collect(&file_systems, region, ctx),
             );
             if let Some(progress) = &options.progress {
                 progress(region);
             }
-            [a, b, c, d, e, f, g]
+            [a, b, c, d, e, f, g, h, i]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()

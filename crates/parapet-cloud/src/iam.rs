@@ -42,6 +42,11 @@ pub(crate) async fn collect(client: &Client, ctx: &Ctx) -> Vec<Resource> {
         )
         .located(&ctx.account, REGION);
         set_report_row(&mut resource, root);
+        let origin = api(SERVICE, "ListVirtualMFADevices");
+        match root_virtual_mfa(client, ctx).await {
+            Some(virtual_device) => resource.set("mfa.virtual", virtual_device, &origin),
+            None => resource.unknown("mfa.virtual", &origin),
+        }
         resources.push(resource);
     }
     resources.extend(groups(client, ctx).await);
@@ -49,6 +54,7 @@ pub(crate) async fn collect(client: &Client, ctx: &Ctx) -> Vec<Resource> {
         resources.push(role_resource(client, ctx, &role).await);
     }
     resources.extend(customer_policies(client, ctx).await);
+    resources.extend(server_certificates(client, ctx).await);
     resources.push(password_policy(client, ctx).await);
     if let Some(summary) = account_summary(client, ctx).await {
         resources.push(summary);
@@ -410,4 +416,68 @@ async fn account_summary(client: &Client, ctx: &Ctx) -> Option<Resource> {
         r.set(&name, *value, &origin);
     }
     Some(r)
+}
+
+/// Whether the root user's MFA device is a virtual one (a hardware device
+/// is not listed among virtual devices).
+async fn root_virtual_mfa(client: &Client, ctx: &Ctx) -> Option<bool> {
+    let call = client
+        .list_virtual_mfa_devices()
+        .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
+        .send();
+    let out = ctx
+        .call(SERVICE, REGION, "ListVirtualMFADevices", &[], call)
+        .await
+        .ok()?;
+    let root = format!("arn:aws:iam::{}:root", ctx.account);
+    Some(
+        out.virtual_mfa_devices()
+            .iter()
+            .any(|d| d.user().is_some_and(|u| u.arn() == root)),
+    )
+}
+
+/// SSL/TLS certificates stored in IAM, with their expiry.
+async fn server_certificates(client: &Client, ctx: &Ctx) -> Vec<Resource> {
+    let mut resources = Vec::new();
+    let mut marker = None;
+    loop {
+        let call = client
+            .list_server_certificates()
+            .set_marker(marker.take())
+            .send();
+        let Some(page) = ctx
+            .call(SERVICE, REGION, "ListServerCertificates", &[], call)
+            .await
+            .ok()
+        else {
+            break;
+        };
+        let origin = api(SERVICE, "ListServerCertificates");
+        for cert in page.server_certificate_metadata_list() {
+            let mut r = Resource::new(
+                Provider::Aws,
+                "aws.iam.server-certificate",
+                cert.arn(),
+                cert.server_certificate_name(),
+            )
+            .located(&ctx.account, REGION);
+            r.set(
+                "expiration",
+                cert.expiration().map_or(AttrValue::Null, time),
+                &origin,
+            );
+            r.set(
+                "upload_date",
+                cert.upload_date().map_or(AttrValue::Null, time),
+                &origin,
+            );
+            resources.push(r);
+        }
+        marker = next_page(page.marker().filter(|_| page.is_truncated()));
+        if marker.is_none() {
+            break;
+        }
+    }
+    resources
 }

@@ -1,23 +1,53 @@
 //! Whether the account's own security services run in a region: AWS Config
-//! recorders and GuardDuty detectors. One resource per region and service,
+//! recorders, GuardDuty detectors and Security Hub. One resource per region and service,
 //! so "not enabled" is an attribute a rule can read, not a missing row.
 
 use aws_sdk_config::Client as Config;
 use aws_sdk_guardduty::Client as GuardDuty;
+use aws_sdk_securityhub::Client as SecurityHub;
 use parapet_core::{Provider, Resource};
 
-use crate::context::{api, Ctx};
+use crate::context::{api, Ctx, Reply};
 
 pub(crate) async fn collect(
     config: &Config,
     guardduty: &GuardDuty,
+    hub: &SecurityHub,
     region: &str,
     ctx: &Ctx,
 ) -> Vec<Resource> {
     vec![
         config_recorders(config, region, ctx).await,
         guardduty_detectors(guardduty, region, ctx).await,
+        security_hub(hub, region, ctx).await,
     ]
+}
+
+async fn security_hub(hub: &SecurityHub, region: &str, ctx: &Ctx) -> Resource {
+    let uid = format!("arn:aws:securityhub:{region}:{}:hub/default", ctx.account);
+    let mut r = Resource::new(Provider::Aws, "aws.securityhub.hub", uid, region)
+        .located(&ctx.account, region);
+    let origin = api("securityhub", "DescribeHub");
+    // A region where Security Hub is off answers "not subscribed".
+    let off = ["InvalidAccessException", "ResourceNotFoundException"];
+    match ctx
+        .call(
+            "securityhub",
+            region,
+            "DescribeHub",
+            &off,
+            hub.describe_hub().send(),
+        )
+        .await
+    {
+        Reply::Ok(out) => {
+            r.set("enabled", true, &origin);
+            r.set("subscribed_at", out.subscribed_at(), &origin);
+        }
+        Reply::Absent => r.set("enabled", false, &origin),
+        Reply::Failed => r.unknown("enabled", &origin),
+    }
+    r
 }
 
 async fn config_recorders(config: &Config, region: &str, ctx: &Ctx) -> Resource {

@@ -94,6 +94,13 @@ pub struct Finding {
     /// Where in a template the resource is declared (IaC only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Span>,
+    /// When the store first saw this failure (set by `parapet scan` when it
+    /// records the scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// The reason of an active mute; muted failures never fail a build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<String>,
 }
 
 impl Finding {

@@ -6,6 +6,7 @@
 
 mod alert;
 mod attack;
+mod compliance;
 mod coverage;
 mod event;
 mod finding;
@@ -17,6 +18,7 @@ mod timestamp;
 
 pub use alert::{Alert, EventSummary, SummaryField};
 pub use attack::{parse_attack_tags, AttackTags, Tactic};
+pub use compliance::{ComplianceReport, ControlResult, ControlStatus, PolicyRuleMeta};
 pub use coverage::CoverageGap;
 pub use event::{Event, Origin};
 pub use finding::{CheckStatus, Finding, ResourceRef, Span};

@@ -74,7 +74,12 @@ fn advanced_covers(selector: &AttrValue, bucket: &str, access: Access) -> bool {
 
 /// Whether `trail` records `access` data events on every object of `bucket`
 /// (in `bucket_region`). None when its selectors are unknown.
-pub fn trail_covers(trail: &Resource, bucket: &str, bucket_region: &str, access: Access) -> Option<bool> {
+pub fn trail_covers(
+    trail: &Resource,
+    bucket: &str,
+    bucket_region: &str,
+    access: Access,
+) -> Option<bool> {
     if trail.bool("logging") != Some(true) {
         return Some(false);
     }
@@ -109,7 +114,9 @@ pub fn check_bucket(
         }
     }
     if let Some(trail) = undecided {
-        return Err(Unknown(format!("event selectors of trail `{trail}` unknown")));
+        return Err(Unknown(format!(
+            "event selectors of trail `{trail}` unknown"
+        )));
     }
     if let Some(gap) = inventory.gap("cloudtrail", "DescribeTrails", "*") {
         return Err(Unknown(format!(
@@ -121,5 +128,7 @@ pub fn check_bucket(
         Access::Read => "read",
         Access::Write => "write",
     };
-    fail(format!("no logging trail records object-level {what} events for this bucket"))
+    fail(format!(
+        "no logging trail records object-level {what} events for this bucket"
+    ))
 }

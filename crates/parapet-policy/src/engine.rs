@@ -61,6 +61,8 @@ fn check_all(
                 resource: ResourceRef::of(resource),
                 evidence,
                 location: None,
+                first_seen: None,
+                muted: None,
             });
         }
     }

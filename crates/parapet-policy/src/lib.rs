@@ -11,6 +11,7 @@ mod data_events;
 mod docs;
 mod document;
 mod engine;
+mod frameworks;
 mod inventory;
 mod monitoring;
 mod network;
@@ -19,6 +20,7 @@ mod rule;
 
 pub use docs::{RuleDocs, SECTIONS};
 pub use engine::evaluate;
+pub use frameworks::{compliance, framework, frameworks, Control, Framework};
 pub use inventory::{Inventory, ACCOUNT_KIND};
 pub use rule::{Check, RegisteredRule, Rule, RuleInfo, Unknown, Verdict};
 
@@ -27,4 +29,20 @@ pub fn builtin_rules() -> Vec<RegisteredRule> {
     let mut rules = aws::rules();
     rules.sort_by(|a, b| a.info().id.cmp(&b.info().id));
     rules
+}
+
+/// A rule's metadata and documentation as sinks need it.
+pub fn rule_meta(rule: &RegisteredRule) -> parapet_core::PolicyRuleMeta {
+    let info = rule.info();
+    parapet_core::PolicyRuleMeta {
+        id: info.id.to_string(),
+        name: info.name.to_string(),
+        title: info.title.to_string(),
+        severity: info.severity,
+        kind: info.kind.to_string(),
+        summary: rule.docs.summary(),
+        remediation: rule.docs.remediation_cli(),
+        terraform: rule.docs.terraform_fix(),
+        references: rule.docs.references(),
+    }
 }

@@ -59,7 +59,10 @@ pub fn check_account(account: &Resource, inventory: &Inventory, terms: &[&str]) 
             if filter.region != *region || filter.str("log_group") != Some(group) {
                 continue;
             }
-            if !filter.str("pattern").is_some_and(|p| pattern_catches(p, terms)) {
+            if !filter
+                .str("pattern")
+                .is_some_and(|p| pattern_catches(p, terms))
+            {
                 continue;
             }
             let metrics: Vec<&str> = filter

@@ -11,7 +11,12 @@ pub const ADMIN_PORTS: [u16; 2] = [22, 3389];
 
 /// Whether a rule with this protocol and port range carries TCP `port`.
 /// Protocol `-1` (or `all`) is every protocol and port.
-pub fn covers_tcp_port(protocol: Option<&str>, from: Option<i64>, to: Option<i64>, port: u16) -> bool {
+pub fn covers_tcp_port(
+    protocol: Option<&str>,
+    from: Option<i64>,
+    to: Option<i64>,
+    port: u16,
+) -> bool {
     match protocol.map(str::to_ascii_lowercase).as_deref() {
         Some("-1") | Some("all") => true,
         Some("tcp") | Some("6") => {

@@ -1,6 +1,10 @@
-//! Sinks for alerts: a readable table, JSON, JSONL and OCSF Detection
-//! Findings (class 2004). Every sink takes the same [`parapet_core::Alert`]s.
+//! Sinks for alerts (table, JSON, JSONL, OCSF Detection Finding 2004) and
+//! for posture findings (table, JSON, JSONL, CSV, OCSF Compliance Finding
+//! 2003, ASFF, SARIF) and compliance reports (HTML, JSON).
 
+mod compliance_report;
+mod finding_formats;
+mod findings;
 mod flat;
 mod ocsf;
 mod table;
@@ -10,6 +14,9 @@ use std::str::FromStr;
 
 use parapet_core::Alert;
 
+pub use compliance_report::{compliance_html, compliance_json};
+pub use finding_formats::{finding_to_asff, finding_to_ocsf, sarif_log};
+pub use findings::{finding_to_json, write_findings, FindingContext, FindingFormat};
 pub use flat::{alert_to_json, FlatAlert};
 pub use ocsf::alert_to_ocsf;
 

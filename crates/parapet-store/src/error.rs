@@ -17,6 +17,8 @@ pub enum StoreError {
         uid: String,
         reason: String,
     },
+    #[error("{0}")]
+    Invalid(String),
     #[error("cannot encode resource {uid}: {reason}")]
     Encode { uid: String, reason: String },
 }

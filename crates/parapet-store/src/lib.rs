@@ -1,10 +1,13 @@
 //! Parapet's state in one SQLite file (WAL) under `$PARAPET_HOME`: inventory
-//! snapshots now; findings, alerts, cases and the audit trail later.
+//! snapshots, posture findings with their lifecycle and mutes; alerts, cases
+//! and the audit trail later.
 
 mod diff;
 mod error;
+mod findings;
 mod snapshots;
 
 pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange, OBSERVED_PREFIX};
 pub use error::StoreError;
+pub use findings::{stamp, FindingFilter, Mute, ScanChanges, StoredFinding};
 pub use snapshots::{SnapshotInfo, SnapshotMeta, Store};

@@ -52,7 +52,7 @@ pub struct SnapshotInfo {
 }
 
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl Store {
@@ -68,6 +68,8 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_error)?;
         conn.execute_batch(SCHEMA).map_err(open_error)?;
+        conn.execute_batch(crate::findings::SCHEMA)
+            .map_err(open_error)?;
         Ok(Store { conn })
     }
 

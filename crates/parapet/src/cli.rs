@@ -41,6 +41,17 @@ pub enum Command {
     /// Browse stored inventory snapshots and what changed between them.
     #[command(subcommand)]
     Inventory(InventoryCommand),
+    /// Check cloud posture against the rules and frameworks.
+    #[command(subcommand)]
+    Scan(crate::cli_posture::ScanCommand),
+    /// List the posture findings kept across scans.
+    Findings(crate::cli_posture::FindingsArgs),
+    /// Mute posture findings, with a reason and an expiry.
+    #[command(subcommand)]
+    Mute(crate::cli_posture::MuteCommand),
+    /// The compliance frameworks shipped with Parapet.
+    #[command(subcommand)]
+    Frameworks(crate::cli_posture::FrameworksCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,7 +60,7 @@ pub enum CollectCommand {
     Aws(CollectAwsArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct CollectAwsArgs {
     /// Regions to read, comma-separated (default: every region enabled for the account).
     #[arg(long, value_delimiter = ',')]

@@ -16,6 +16,18 @@ use crate::inventory::open_store;
 use crate::Outcome;
 
 pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
+    let (_, failed) = collect_snapshots(args)?;
+    Ok(if failed > 0 {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Collects as `collect aws` does; returns the stored snapshot ids and how
+/// many accounts failed.
+pub fn collect_snapshots(args: CollectAwsArgs) -> Result<(Vec<i64>, usize)> {
+    let mut ids = Vec::new();
     let accounts = match &args.accounts {
         Some(path) => read_accounts(path)?,
         None => Vec::new(),
@@ -43,7 +55,7 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
             false => Vec::new(),
         };
         let collection = runtime.block_on(collect_aws(&options))?;
-        save(&mut store, &collection, started)?;
+        ids.push(save(&mut store, &collection, started)?);
         accounts = members
             .into_iter()
             .filter(|a| *a != collection.account)
@@ -53,18 +65,14 @@ pub fn aws(args: CollectAwsArgs) -> Result<Outcome> {
     for account in &accounts {
         let started = Instant::now();
         match runtime.block_on(collect_aws_account(&options, account, &args.role_name)) {
-            Ok(collection) => save(&mut store, &collection, started)?,
+            Ok(collection) => ids.push(save(&mut store, &collection, started)?),
             Err(error) => {
                 failed += 1;
                 eprintln!("parapet collect aws: account {account}: {error}");
             }
         }
     }
-    Ok(if failed > 0 {
-        Outcome::Errors
-    } else {
-        Outcome::Clean
-    })
+    Ok((ids, failed))
 }
 
 /// On a terminal, one overwritten stderr line naming what just finished.
@@ -104,7 +112,11 @@ fn read_accounts(path: &Path) -> Result<Vec<String>> {
     Ok(accounts)
 }
 
-fn save(store: &mut parapet_store::Store, collection: &Collection, started: Instant) -> Result<()> {
+fn save(
+    store: &mut parapet_store::Store,
+    collection: &Collection,
+    started: Instant,
+) -> Result<i64> {
     let meta = SnapshotMeta {
         taken_at: crate::inventory::now_rfc3339(),
         provider: "aws".into(),
@@ -142,5 +154,5 @@ fn save(store: &mut parapet_store::Store, collection: &Collection, started: Inst
             gap.service, gap.region, gap.operation, gap.reason
         )?;
     }
-    Ok(())
+    Ok(id)
 }

@@ -2,14 +2,17 @@
 
 mod bench;
 mod cli;
+mod cli_posture;
 #[cfg(feature = "aws")]
 mod collect;
 mod detect;
+mod findings;
 mod import;
 mod inventory;
 mod license;
 mod pipeline;
 mod rules;
+mod scan;
 mod synth;
 
 use std::io::{self, Write};
@@ -20,6 +23,7 @@ use clap::Parser;
 #[cfg(feature = "aws")]
 use cli::CollectCommand;
 use cli::{BenchCommand, Cli, Command, ImportCommand, InventoryCommand, RulesCommand};
+use cli_posture::{FrameworksCommand, MuteCommand, ScanCommand};
 
 // Parsing allocates a DOM per event on every worker thread; mimalloc's
 // thread-local heaps cut the allocator's share of detection time.
@@ -58,6 +62,12 @@ fn main() -> ExitCode {
         Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),
         Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),
         Command::Inventory(InventoryCommand::Diff(args)) => inventory::diff(args),
+        Command::Scan(ScanCommand::Cloud(args)) => scan::cloud(args),
+        Command::Findings(args) => findings::list(args),
+        Command::Mute(MuteCommand::Add(args)) => findings::mute_add(args),
+        Command::Mute(MuteCommand::List(args)) => findings::mute_list(args),
+        Command::Mute(MuteCommand::Remove(args)) => findings::mute_remove(args),
+        Command::Frameworks(FrameworksCommand::List) => findings::frameworks_list(),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -55,11 +55,18 @@ impl Rule for SupportRoleMissing {
 
     fn check(&self, account: &Resource, inventory: &Inventory) -> Verdict {
         let mut undecided = false;
+        let mut roles = 0;
         for role in inventory.in_account(&account.account, "aws.iam.role") {
             if role.related("has-policy").any(|p| p == SUPPORT_POLICY) {
                 return pass(format!("role `{}` holds AWSSupportAccess", role.name));
             }
             undecided |= role.is_unknown("attached_policies");
+            roles += 1;
+        }
+        // Every real account has service-linked roles: none at all means IAM
+        // was not read (an export without IAM), not that no role exists.
+        if roles == 0 {
+            return Err(Unknown("the inventory holds no IAM role of this account".into()));
         }
         if undecided || inventory.gap("iam", "ListRoles", "global").is_some() {
             return Err(Unknown(

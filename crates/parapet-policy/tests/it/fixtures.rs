@@ -53,10 +53,12 @@ impl CompactResource {
             "aws.account" => format!("AWS::::Account:{ACCOUNT}"),
             _ => format!("arn:fixture:{kind}"),
         });
-        let name = self
-            .name
-            .clone()
-            .unwrap_or_else(|| uid.rsplit([':', '/']).next().unwrap_or_default().to_string());
+        let name = self.name.clone().unwrap_or_else(|| {
+            uid.rsplit([':', '/'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        });
         let mut r = Resource::new(Provider::Aws, kind, uid, name).located(
             self.account.as_deref().unwrap_or(ACCOUNT),
             self.region.as_deref().unwrap_or("us-east-1"),

@@ -25,7 +25,8 @@ fn ids_are_unique_and_docs_complete() {
             problems.push(format!("{id}: duplicate name {}", info.name));
         }
         let parts: Vec<&str> = id.split('-').collect();
-        if parts.len() != 3 || parts[2].len() != 3 || !parts[2].bytes().all(|b| b.is_ascii_digit()) {
+        if parts.len() != 3 || parts[2].len() != 3 || !parts[2].bytes().all(|b| b.is_ascii_digit())
+        {
             problems.push(format!("{id}: ids look like AWS-S3-001"));
         }
         if info.name.starts_with("Ensure") || info.name.starts_with("Check") {
@@ -38,7 +39,9 @@ fn ids_are_unique_and_docs_complete() {
             problems.push(format!("{id}: Remediation has no ```sh block"));
         }
         if rule.docs.terraform_fix().is_none() {
-            problems.push(format!("{id}: Example has no ```hcl block after `Use instead:`"));
+            problems.push(format!(
+                "{id}: Example has no ```hcl block after `Use instead:`"
+            ));
         }
         if rule.docs.references().is_empty() {
             problems.push(format!("{id}: no references"));
@@ -48,4 +51,33 @@ fn ids_are_unique_and_docs_complete() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn frameworks_name_only_existing_rules_and_cover_every_automated_control() {
+    let ids: BTreeSet<String> = builtin_rules()
+        .iter()
+        .map(|r| r.info().id.to_string())
+        .collect();
+    let frameworks = parapet_policy::frameworks();
+    assert_eq!(frameworks.len(), 3, "every bundled framework parses");
+    for framework in frameworks {
+        for control in &framework.controls {
+            for rule in &control.rules {
+                assert!(
+                    ids.contains(rule),
+                    "{} {}: unknown rule {rule}",
+                    framework.id,
+                    control.id
+                );
+            }
+            assert_eq!(
+                control.is_manual(),
+                control.rules.is_empty(),
+                "{} {}: automated controls map to rules, manual ones to none",
+                framework.id,
+                control.id
+            );
+        }
+    }
 }

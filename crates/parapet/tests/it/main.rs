@@ -5,6 +5,9 @@ mod aws_config_import;
 mod aws_inventory;
 #[cfg(feature = "aws")]
 mod moto;
+#[cfg(feature = "aws")]
+mod posture_moto;
+mod posture_scan;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -57,7 +57,14 @@ impl Moto {
 
     /// Runs the independent boto3 seeding script.
     pub fn seed(&self, step: &str) -> String {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/seed_aws.py");
+        self.seed_with("seed_aws.py", step)
+    }
+
+    /// Runs a boto3 seeding script of tests/it with one argument.
+    pub fn seed_with(&self, script: &str, step: &str) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/it")
+            .join(script);
         let output = Command::new(&self.python)
             .arg(script)
             .args([&self.endpoint, step])

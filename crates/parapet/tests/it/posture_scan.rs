@@ -1,0 +1,125 @@
+//! `parapet scan cloud` on an imported inventory: formats, the compliance
+//! report, the findings lifecycle and mutes, in a real SQLite file.
+
+use std::path::Path;
+
+use sonic_rs::{JsonContainerTrait, JsonValueTrait};
+
+use crate::{parapet, run};
+
+fn sample() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/aws-config/123456789012_Config_us-east-1_ConfigSnapshot_20261120T100000Z.json")
+}
+
+fn scan(db: &Path, args: &[&str]) -> std::process::Output {
+    run(parapet().args(["scan", "cloud", "--db"]).arg(db).args(args))
+}
+
+#[test]
+fn scan_reports_formats_lifecycle_and_mutes() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("parapet.db");
+    let imported = run(parapet()
+        .args(["import", "aws-config", "--db"])
+        .arg(&db)
+        .arg(sample()));
+    assert!(imported.status.code().is_some_and(|c| c <= 2));
+
+    let out = scan(
+        &db,
+        &["--format", "json", "--framework", "cis-aws-5.0", "--report"],
+    );
+    assert_eq!(out.status.code(), Some(2), "--report needs a path");
+    let report = home.path().join("cis.html");
+    let out = run(parapet()
+        .args([
+            "scan",
+            "cloud",
+            "--format",
+            "json",
+            "--framework",
+            "cis-aws-5.0",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--report")
+        .arg(&report));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "failures exit 1: {stderr}");
+    let findings: sonic_rs::Value = sonic_rs::from_slice(&out.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    let ssh = findings
+        .iter()
+        .find(|f| f["rule_id"].as_str() == Some("AWS-EC2-002"))
+        .expect("the open SSH group fails");
+    assert!(ssh["evidence"]
+        .as_str()
+        .unwrap()
+        .contains("22 from 0.0.0.0/0"));
+    assert!(stderr.contains("cis-aws-5.0:"), "{stderr}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("id=\"control-5.3\"") && html.contains("manual"),
+        "{html}"
+    );
+
+    for (format, needle) in [
+        ("ocsf", r#""class_uid":2003"#),
+        ("asff", r#""SchemaVersion":"2018-10-08""#),
+        ("sarif", r#""version":"2.1.0""#),
+        ("csv", "status,severity,rule_id"),
+    ] {
+        let out = scan(&db, &["--format", format, "--no-store"]);
+        let text = String::from_utf8_lossy(&out.stdout).replace([' ', '\n'], "");
+        assert!(text.contains(&needle.replace(' ', "")), "{format}: {text}");
+    }
+
+    // A mute needs a reason and a bounded expiry; a muted failure no longer fails the run.
+    let mute = |args: &[&str]| {
+        run(parapet()
+            .args(["mute", "add"])
+            .args(args)
+            .arg("--db")
+            .arg(&db))
+    };
+    assert_eq!(
+        mute(&["AWS-EC2-002", "--reason", "x", "--expires", "400d"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        mute(&["AWS-NOPE-001", "--reason", "x", "--expires", "1d"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(mute(&[
+        "*",
+        "--reason",
+        "accepted risk: lab account",
+        "--expires",
+        "30d"
+    ])
+    .status
+    .success());
+    let out = scan(&db, &["--format", "jsonl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("accepted risk"));
+
+    let listed = run(parapet()
+        .args(["findings", "--format", "jsonl", "--db"])
+        .arg(&db));
+    let open: Vec<sonic_rs::Value> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| sonic_rs::from_str(l).unwrap())
+        .collect();
+    assert!(open.len() >= 5);
+    assert!(open.iter().all(|f| f["first_seen"].as_str().is_some()));
+}
