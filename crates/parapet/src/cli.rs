@@ -211,12 +211,17 @@ pub struct DetectArgs {
 pub enum RulesCommand {
     /// List the rules that would run, and any that failed to load.
     List(RulesListArgs),
-    /// Print a rule's documentation: description, ATT&CK, references.
+    /// Print a rule's documentation: a detection rule's description, ATT&CK
+    /// and references, or a posture rule's documentation and fixes.
     Explain(RulesExplainArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct RulesListArgs {
+    /// List the posture rules (what `scan cloud` runs) instead of the
+    /// detection rules.
+    #[arg(long)]
+    pub posture: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -235,6 +240,8 @@ pub enum BenchCommand {
     Detect(BenchDetectArgs),
     /// Write generated CloudTrail events (JSONL, or gzip with a .gz name).
     Generate(GenerateArgs),
+    /// Every posture rule over a generated inventory, on one thread and on all.
+    Posture(crate::cli_posture::BenchPostureArgs),
 }
 
 #[derive(Debug, Args)]

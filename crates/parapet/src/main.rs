@@ -1,6 +1,7 @@
 //! `parapet`: parse the command line, run it, turn the outcome into an exit code.
 
 mod bench;
+mod bench_posture;
 mod cli;
 mod cli_posture;
 #[cfg(feature = "aws")]
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
+        Command::Bench(BenchCommand::Posture(args)) => bench_posture::posture(args),
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),

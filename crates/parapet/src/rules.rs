@@ -11,6 +11,8 @@ use parapet_sigma::{
     MAX_RULE_BYTES,
 };
 
+use parapet_policy::builtin_rules;
+
 use crate::cli::{RuleArgs, RulesExplainArgs, RulesListArgs};
 use crate::license::LicenseFinder;
 use crate::Outcome;
@@ -137,6 +139,9 @@ pub fn report_errors(errors: &[RuleError]) {
 }
 
 pub fn list(args: RulesListArgs) -> Result<Outcome> {
+    if args.posture {
+        return list_posture();
+    }
     let loaded = load(&args.rules)?;
     let mut out = io::stdout().lock();
     writeln!(
@@ -163,7 +168,72 @@ pub fn list(args: RulesListArgs) -> Result<Outcome> {
     })
 }
 
+fn list_posture() -> Result<Outcome> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{:<15}  {:<9}  {:<28}  TITLE",
+        "ID", "SEVERITY", "RESOURCE KIND"
+    )?;
+    for rule in builtin_rules() {
+        let info = rule.info();
+        writeln!(
+            out,
+            "{:<15}  {:<9}  {:<28}  {}",
+            info.id,
+            info.severity.as_str(),
+            info.kind,
+            info.title
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+/// A posture rule's documentation, metadata first.
+fn explain_posture(id: &str) -> Result<Option<Outcome>> {
+    let rules = builtin_rules();
+    let Some(rule) = rules.iter().find(|r| r.info().id.eq_ignore_ascii_case(id)) else {
+        return Ok(None);
+    };
+    let info = rule.info();
+    let frameworks: Vec<String> = parapet_policy::frameworks()
+        .iter()
+        .flat_map(|f| {
+            f.controls
+                .iter()
+                .filter(|c| c.rules.iter().any(|r| r == info.id.as_ref()))
+                .map(move |c| format!("{} {}", f.id, c.id))
+        })
+        .collect();
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({})
+
+id: {}
+severity: {}
+resource kind: {}
+frameworks: {}
+",
+        info.title,
+        info.name,
+        info.id,
+        info.severity,
+        info.kind,
+        if frameworks.is_empty() {
+            "-".to_string()
+        } else {
+            frameworks.join(", ")
+        }
+    )?;
+    writeln!(out, "{}", rule.docs.text.trim_end())?;
+    Ok(Some(Outcome::Clean))
+}
+
 pub fn explain(args: RulesExplainArgs) -> Result<Outcome> {
+    if let Some(outcome) = explain_posture(&args.id)? {
+        return Ok(outcome);
+    }
     let loaded = load(&args.rules)?;
     let found: Vec<&CompiledRule> = loaded
         .rules
