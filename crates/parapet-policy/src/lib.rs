@@ -16,12 +16,14 @@ mod inventory;
 mod monitoring;
 mod network;
 mod public_access_block;
+mod rego;
 mod rule;
 
 pub use docs::{RuleDocs, SECTIONS};
 pub use engine::evaluate;
 pub use frameworks::{compliance, framework, frameworks, Control, Framework};
 pub use inventory::{Inventory, ACCOUNT_KIND};
+pub use rego::{load_rego_rules, rego_input, RegoError};
 pub use rule::{Check, RegisteredRule, Rule, RuleInfo, Unknown, Verdict};
 
 /// Every built-in rule, sorted by id.

@@ -39,6 +39,9 @@ pub struct ScanCloudArgs {
     /// (see `parapet frameworks list`).
     #[arg(long)]
     pub framework: Option<String>,
+    /// Add custom Rego rules from this folder (`.rego` files, one rule each).
+    #[arg(long = "rules")]
+    pub rego: Vec<PathBuf>,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub rule: Vec<String>,

@@ -9,7 +9,8 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{bail, Context, Result};
 use parapet_core::{parse_rfc3339, CheckStatus, Finding, PolicyRuleMeta, Resource, Timestamp};
 use parapet_policy::{
-    builtin_rules, compliance, evaluate, framework, rule_meta, Inventory, RegisteredRule,
+    builtin_rules, compliance, evaluate, framework, load_rego_rules, rule_meta, Inventory,
+    RegisteredRule,
 };
 use parapet_report::{compliance_html, compliance_json, write_findings, FindingContext};
 use parapet_store::Store;
@@ -126,6 +127,23 @@ fn load(
 
 fn select_rules(args: &ScanCloudArgs) -> Result<Vec<RegisteredRule>> {
     let mut rules = builtin_rules();
+    for dir in &args.rego {
+        let (custom, errors) = load_rego_rules(dir);
+        for error in &errors {
+            eprintln!("parapet: rule not loaded: {error}");
+        }
+        for rule in custom {
+            if rules.iter().any(|r| r.info().id == rule.info().id) {
+                eprintln!(
+                    "parapet: rule not loaded: {}: id {} is already taken",
+                    rule.source,
+                    rule.info().id
+                );
+                continue;
+            }
+            rules.push(rule);
+        }
+    }
     if let Some(id) = &args.framework {
         let Some(framework) = framework(id) else {
             bail!("no framework `{id}`; see `parapet frameworks list`");
@@ -139,7 +157,7 @@ fn select_rules(args: &ScanCloudArgs) -> Result<Vec<RegisteredRule>> {
     }
     if !args.rule.is_empty() {
         for id in &args.rule {
-            if !builtin_rules().iter().any(|r| r.info().id == id.as_str()) {
+            if !rules.iter().any(|r| r.info().id == id.as_str()) {
                 bail!("--rule {id}: no such rule; see `parapet rules list --posture`");
             }
         }

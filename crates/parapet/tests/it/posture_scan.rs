@@ -123,3 +123,69 @@ fn scan_reports_formats_lifecycle_and_mutes() {
     assert!(open.len() >= 5);
     assert!(open.iter().all(|f| f["first_seen"].as_str().is_some()));
 }
+
+#[test]
+fn custom_rego_rules_run_beside_the_builtin_ones_and_bad_ones_are_named() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("parapet.db");
+    run(parapet()
+        .args(["import", "aws-config", "--db"])
+        .arg(&db)
+        .arg(sample()));
+    let rules = home.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("owner_tag.rego"),
+        r#"# ## What it does
+# Finds buckets without an `owner` tag.
+package parapet.custom.owner_tag
+
+metadata := {"id": "CUSTOM-S3-001", "title": "Bucket has no owner tag", "severity": "low", "kind": "aws.s3.bucket"}
+
+fail contains msg if {
+    not input.tags.owner
+    msg := sprintf("bucket %s has no owner tag", [input.name])
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("bad_severity.rego"),
+        "package parapet.custom.bad\nmetadata := {\"id\": \"CUSTOM-X-001\", \"title\": \"x\", \"severity\": \"hgh\", \"kind\": \"aws.s3.bucket\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("syntax.rego"),
+        "package parapet.custom.syntax\nfail contains msg if {\n",
+    )
+    .unwrap();
+    let out = run(parapet()
+        .args([
+            "scan",
+            "cloud",
+            "--format",
+            "jsonl",
+            "--no-store",
+            "--rule",
+            "CUSTOM-S3-001",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--rules")
+        .arg(&rules));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad_severity.rego: metadata.severity: `hgh`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("syntax.rego: rego:"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("bucket acme-data has no owner tag"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.lines().all(|l| l.contains("CUSTOM-S3-001")),
+        "{stdout}"
+    );
+}
