@@ -31,7 +31,7 @@ fn map(pairs: &[(&str, AttrValue)]) -> AttrValue {
 fn resource(n: usize, origin: &AttrOrigin) -> Resource {
     let account = format!("{:012}", 100_000_000_000 + n % 10);
     let region = ["us-east-1", "eu-west-1", "ap-southeast-2"][n % 3];
-    let bad = n % 10 == 0;
+    let bad = n.is_multiple_of(10);
     let arn = |kind: &str| format!("arn:aws:{kind}:{region}:{account}:{n}");
     let mut r;
     match n % 10 {
@@ -85,7 +85,7 @@ fn resource(n: usize, origin: &AttrOrigin) -> Resource {
                     rule(443, "0.0.0.0/0"),
                     rule(
                         22,
-                        if n % 7 == 0 {
+                        if n.is_multiple_of(7) {
                             "0.0.0.0/0"
                         } else {
                             "10.0.0.0/8"
@@ -107,7 +107,11 @@ fn resource(n: usize, origin: &AttrOrigin) -> Resource {
             r.set("state", "running", origin);
             r.set(
                 "metadata.http_tokens",
-                if n % 4 == 0 { "optional" } else { "required" },
+                if n.is_multiple_of(4) {
+                    "optional"
+                } else {
+                    "required"
+                },
                 origin,
             );
             r.set("metadata.http_endpoint", "enabled", origin);
@@ -125,7 +129,7 @@ fn resource(n: usize, origin: &AttrOrigin) -> Resource {
                 format!("u{n}"),
             );
             r.set("login_profile.exists", true, origin);
-            r.set("mfa.enabled", n % 3 != 0, origin);
+            r.set("mfa.enabled", !n.is_multiple_of(3), origin);
             r.set(
                 "access_keys",
                 AttrValue::List(vec![map(&[
@@ -175,14 +179,14 @@ fn resource(n: usize, origin: &AttrOrigin) -> Resource {
                 arn("ec2"),
                 format!("vol-{n}"),
             );
-            r.set("encrypted", n % 4 != 0, origin);
+            r.set("encrypted", !n.is_multiple_of(4), origin);
         }
         7 => {
             r = Resource::new(Provider::Aws, "aws.kms.key", arn("kms"), format!("key-{n}"));
             r.set("key_manager", "CUSTOMER", origin);
             r.set("key_state", "Enabled", origin);
             r.set("key_spec", "SYMMETRIC_DEFAULT", origin);
-            r.set("rotation_enabled", n % 4 != 0, origin);
+            r.set("rotation_enabled", !n.is_multiple_of(4), origin);
         }
         8 => {
             r = Resource::new(
@@ -204,7 +208,7 @@ fn resource(n: usize, origin: &AttrOrigin) -> Resource {
             );
             r.set(
                 "runtime",
-                if n % 4 == 0 {
+                if n.is_multiple_of(4) {
                     "python3.8"
                 } else {
                     "python3.12"
@@ -245,7 +249,11 @@ fn account_resources(account: usize, origin: &AttrOrigin) -> Vec<Resource> {
             region,
         )
         .located(&id, region);
-        s.set("ebs_encryption_by_default", account % 2 == 0, origin);
+        s.set(
+            "ebs_encryption_by_default",
+            account.is_multiple_of(2),
+            origin,
+        );
         settings.push(s);
     }
     settings.push(trail);

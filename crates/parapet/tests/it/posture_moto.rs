@@ -33,8 +33,12 @@ fn control_rules(control: &str) -> Vec<String> {
         .collect()
 }
 
-/// (rule id, resource uid) of every failing finding of a scan of `profile`.
-fn scan_profile(profile: &str) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+/// (rule id, resource uid) pairs.
+type Pairs = BTreeSet<(String, String)>;
+
+/// The seeded failures of `profile` as (rule, resource) pairs, and the
+/// failing findings of a scan of it.
+fn scan_profile(profile: &str) -> (Pairs, Pairs) {
     let moto = Moto::start();
     let manifest: sonic_rs::Value =
         sonic_rs::from_str(&moto.seed_with("seed_posture.py", profile)).unwrap();
