@@ -274,3 +274,106 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use parapet_core::{Level, Provider, ResourceRef};
+
+    use super::*;
+
+    fn finding(rule: &str, uid: &str, status: CheckStatus) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            title: "t".into(),
+            severity: Level::High,
+            status,
+            resource: ResourceRef {
+                uid: uid.into(),
+                kind: "aws.s3.bucket".into(),
+                name: uid.into(),
+                provider: Provider::Aws,
+                account: "1".into(),
+                region: "us-east-1".into(),
+            },
+            evidence: "e".into(),
+            location: None,
+            first_seen: None,
+            muted: None,
+        }
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn failures_open_stay_resolve_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        let rules = vec!["R-1".to_string()];
+        let accounts = vec!["1".to_string()];
+        let t0 = Timestamp(1_780_000_000_000);
+        let mut scan = vec![
+            finding("R-1", "a", CheckStatus::Fail),
+            finding("R-1", "b", CheckStatus::Fail),
+        ];
+        let changes = store.record_scan(&mut scan, &rules, &accounts, t0).unwrap();
+        assert_eq!((changes.new, changes.resolved), (2, 0));
+
+        // a passes now, b still fails: a resolved, b keeps its first sighting.
+        let mut scan = vec![
+            finding("R-1", "a", CheckStatus::Pass),
+            finding("R-1", "b", CheckStatus::Fail),
+        ];
+        let changes = store
+            .record_scan(&mut scan, &rules, &accounts, Timestamp(t0.0 + DAY))
+            .unwrap();
+        assert_eq!((changes.still_failing, changes.resolved), (1, 1));
+        assert_eq!(scan[1].first_seen.as_deref(), Some(stamp(t0).as_str()));
+
+        // UNKNOWN on b changes nothing; a fails again: reopened.
+        let mut scan = vec![
+            finding("R-1", "a", CheckStatus::Fail),
+            finding("R-1", "b", CheckStatus::Unknown),
+        ];
+        let changes = store
+            .record_scan(&mut scan, &rules, &accounts, Timestamp(t0.0 + 2 * DAY))
+            .unwrap();
+        assert_eq!((changes.reopened, changes.resolved), (1, 0));
+        let open = store
+            .findings(&FindingFilter {
+                state: Some("open".into()),
+                ..FindingFilter::default()
+            })
+            .unwrap();
+        assert_eq!(open.len(), 2);
+
+        // Another account's scan leaves these alone.
+        let changes = store
+            .record_scan(&mut [], &rules, &["2".to_string()], Timestamp(t0.0 + 3 * DAY))
+            .unwrap();
+        assert_eq!(changes.resolved, 0);
+    }
+
+    #[test]
+    fn mutes_need_a_reason_and_a_future_expiry_and_then_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        let now = Timestamp(1_780_000_000_000);
+        assert!(store.add_mute("R-1", "*", " ", Timestamp(now.0 + DAY), now).is_err());
+        assert!(store.add_mute("R-1", "*", "why", now, now).is_err());
+        store
+            .add_mute("R-1", "arn:aws:s3:::logs*", "log buckets", Timestamp(now.0 + DAY), now)
+            .unwrap();
+        let mut scan = vec![
+            finding("R-1", "arn:aws:s3:::logs-eu", CheckStatus::Fail),
+            finding("R-1", "arn:aws:s3:::data", CheckStatus::Fail),
+        ];
+        store
+            .record_scan(&mut scan, &["R-1".into()], &["1".into()], now)
+            .unwrap();
+        assert_eq!(scan[0].muted.as_deref(), Some("log buckets"));
+        assert_eq!(scan[1].muted, None);
+        let later = Timestamp(now.0 + 2 * DAY);
+        assert!(store.mutes(Some(later)).unwrap().is_empty());
+        assert_eq!(store.mutes(None).unwrap().len(), 1);
+    }
+}
