@@ -6,6 +6,7 @@
 //! The engine is pure: it reads an [`Inventory`] and returns findings.
 
 mod aws;
+mod changes;
 mod credentials;
 mod data_events;
 mod docs;
@@ -19,6 +20,7 @@ mod public_access_block;
 mod rego;
 mod rule;
 
+pub use changes::{changed_resources, ChangedResource};
 pub use docs::{RuleDocs, SECTIONS};
 pub use engine::evaluate;
 pub use frameworks::{compliance, framework, frameworks, Control, Framework};

@@ -348,7 +348,12 @@ mod tests {
 
         // Another account's scan leaves these alone.
         let changes = store
-            .record_scan(&mut [], &rules, &["2".to_string()], Timestamp(t0.0 + 3 * DAY))
+            .record_scan(
+                &mut [],
+                &rules,
+                &["2".to_string()],
+                Timestamp(t0.0 + 3 * DAY),
+            )
             .unwrap();
         assert_eq!(changes.resolved, 0);
     }
@@ -358,10 +363,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("p.db")).unwrap();
         let now = Timestamp(1_780_000_000_000);
-        assert!(store.add_mute("R-1", "*", " ", Timestamp(now.0 + DAY), now).is_err());
+        assert!(store
+            .add_mute("R-1", "*", " ", Timestamp(now.0 + DAY), now)
+            .is_err());
         assert!(store.add_mute("R-1", "*", "why", now, now).is_err());
         store
-            .add_mute("R-1", "arn:aws:s3:::logs*", "log buckets", Timestamp(now.0 + DAY), now)
+            .add_mute(
+                "R-1",
+                "arn:aws:s3:::logs*",
+                "log buckets",
+                Timestamp(now.0 + DAY),
+                now,
+            )
             .unwrap();
         let mut scan = vec![
             finding("R-1", "arn:aws:s3:::logs-eu", CheckStatus::Fail),
