@@ -33,6 +33,26 @@ pub struct AwsOptions {
     /// Per-call timeout (each attempt; throttled calls are retried with backoff).
     pub call_timeout: Duration,
     pub progress: Option<Progress>,
+    /// Collectors to run (see `SERVICE_KINDS`); empty: all of them.
+    pub services: Vec<String>,
+}
+
+impl AwsOptions {
+    fn wants(&self, service: &str) -> bool {
+        self.services.is_empty() || self.services.iter().any(|s| s == service)
+    }
+}
+
+/// A collector's future when `on`, nothing otherwise.
+async fn gated<F: std::future::Future<Output = Vec<Resource>>>(
+    on: bool,
+    collector: F,
+) -> Vec<Resource> {
+    if on {
+        collector.await
+    } else {
+        Vec::new()
+    }
 }
 
 impl Default for AwsOptions {
@@ -45,6 +65,7 @@ impl Default for AwsOptions {
             concurrency: 16,
             call_timeout: Duration::from_secs(30),
             progress: None,
+            services: Vec::new(),
         }
     }
 }
@@ -188,8 +209,11 @@ async fn collect_with(
     let iam_client = aws_sdk_iam::Client::new(&config);
     let global = async {
         let (mut identities, buckets) = tokio::join!(
-            iam::collect(&iam_client, &ctx),
-            s3::collect(&config, &options.home_region, path_style, &ctx)
+            gated(options.wants("iam"), iam::collect(&iam_client, &ctx)),
+            gated(
+                options.wants("s3"),
+                s3::collect(&config, &options.home_region, path_style, &ctx)
+            )
         );
         identities.extend(buckets);
         if let Some(progress) = &options.progress {
@@ -213,15 +237,30 @@ async fn collect_with(
             let hub = aws_sdk_securityhub::Client::new(&config);
             let file_systems = aws_sdk_efs::Client::new(&config);
             let (a, b, c, d, e, f, g, h, i) = tokio::join!(
-                ec2::collect(&ec2, region, ctx),
-                cloudtrail::collect(&trails, region, ctx),
-                kms::collect(&keys, region, ctx),
-                rds::collect(&databases, region, ctx),
-                lambda::collect(&functions, region, ctx),
-                monitoring::collect(&logs, &alarms, region, ctx),
-                security_services::collect(&recorders, &detectors, &hub, region, ctx),
-                network::collect(&ec2, region, ctx),
-                efs::collect(&file_systems, region, ctx),
+                gated(options.wants("ec2"), ec2::collect(&ec2, region, ctx)),
+                gated(
+                    options.wants("cloudtrail"),
+                    cloudtrail::collect(&trails, region, ctx)
+                ),
+                gated(options.wants("kms"), kms::collect(&keys, region, ctx)),
+                gated(options.wants("rds"), rds::collect(&databases, region, ctx)),
+                gated(
+                    options.wants("lambda"),
+                    lambda::collect(&functions, region, ctx)
+                ),
+                gated(
+                    options.wants("monitoring"),
+                    monitoring::collect(&logs, &alarms, region, ctx)
+                ),
+                gated(
+                    options.wants("security"),
+                    security_services::collect(&recorders, &detectors, &hub, region, ctx)
+                ),
+                gated(options.wants("ec2"), network::collect(&ec2, region, ctx)),
+                gated(
+                    options.wants("efs"),
+                    efs::collect(&file_systems, region, ctx)
+                ),
             );
             if let Some(progress) = &options.progress {
                 progress(region);

@@ -16,8 +16,10 @@ mod policy;
 mod rds;
 mod s3;
 mod security_services;
+mod services;
 
 pub use collect::{
     collect_aws, collect_aws_account, organization_accounts, AwsOptions, CollectError, Collection,
     Progress,
 };
+pub use services::{collector_name, service_of, GLOBAL_SERVICES, SERVICE_KINDS};

@@ -111,13 +111,6 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
                     "s3",
                     false,
                 );
-            } else if name.contains("PublicAccessBlock") {
-                push(
-                    format!("arn:aws:s3:::account-settings"),
-                    "aws.s3.account-settings",
-                    "s3",
-                    true,
-                );
             }
         }
         "iam.amazonaws.com" => {

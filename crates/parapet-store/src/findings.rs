@@ -63,6 +63,16 @@ impl Mute {
     }
 }
 
+/// What a scan looked at: open findings inside it that the scan did not
+/// report failing are resolved; those outside are left alone.
+#[derive(Debug, Clone, Default)]
+pub struct ScanScope {
+    pub rules: Vec<String>,
+    pub accounts: Vec<String>,
+    /// Only these resources (an event-driven re-scan); None: all of them.
+    pub resources: Option<std::collections::HashSet<String>>,
+}
+
 /// What recording a scan changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanChanges {
@@ -97,8 +107,7 @@ impl Store {
     pub fn record_scan(
         &mut self,
         findings: &mut [Finding],
-        rules: &[String],
-        accounts: &[String],
+        scope: &ScanScope,
         now: Timestamp,
     ) -> Result<ScanChanges, StoreError> {
         let now = stamp(now);
@@ -170,7 +179,9 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         for (rule, uid, account) in open {
-            let in_scope = rules.contains(&rule) && accounts.contains(&account);
+            let in_scope = scope.rules.contains(&rule)
+                && scope.accounts.contains(&account)
+                && scope.resources.as_ref().is_none_or(|r| r.contains(&uid));
             if in_scope && !seen.contains(&(rule.clone(), uid.clone())) {
                 tx.execute(
                     "UPDATE findings SET state = 'resolved', resolved_at = ?3 WHERE rule_id = ?1 AND resource_uid = ?2",
@@ -308,14 +319,17 @@ mod tests {
     fn failures_open_stay_resolve_and_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("p.db")).unwrap();
-        let rules = vec!["R-1".to_string()];
-        let accounts = vec!["1".to_string()];
+        let scope = ScanScope {
+            rules: vec!["R-1".to_string()],
+            accounts: vec!["1".to_string()],
+            resources: None,
+        };
         let t0 = Timestamp(1_780_000_000_000);
         let mut scan = vec![
             finding("R-1", "a", CheckStatus::Fail),
             finding("R-1", "b", CheckStatus::Fail),
         ];
-        let changes = store.record_scan(&mut scan, &rules, &accounts, t0).unwrap();
+        let changes = store.record_scan(&mut scan, &scope, t0).unwrap();
         assert_eq!((changes.new, changes.resolved), (2, 0));
 
         // a passes now, b still fails: a resolved, b keeps its first sighting.
@@ -324,7 +338,7 @@ mod tests {
             finding("R-1", "b", CheckStatus::Fail),
         ];
         let changes = store
-            .record_scan(&mut scan, &rules, &accounts, Timestamp(t0.0 + DAY))
+            .record_scan(&mut scan, &scope, Timestamp(t0.0 + DAY))
             .unwrap();
         assert_eq!((changes.still_failing, changes.resolved), (1, 1));
         assert_eq!(scan[1].first_seen.as_deref(), Some(stamp(t0).as_str()));
@@ -335,7 +349,7 @@ mod tests {
             finding("R-1", "b", CheckStatus::Unknown),
         ];
         let changes = store
-            .record_scan(&mut scan, &rules, &accounts, Timestamp(t0.0 + 2 * DAY))
+            .record_scan(&mut scan, &scope, Timestamp(t0.0 + 2 * DAY))
             .unwrap();
         assert_eq!((changes.reopened, changes.resolved), (1, 0));
         let open = store
@@ -346,16 +360,23 @@ mod tests {
             .unwrap();
         assert_eq!(open.len(), 2);
 
-        // Another account's scan leaves these alone.
+        // Another account's scan, or a scan of other resources, leaves these alone.
+        let other = ScanScope {
+            accounts: vec!["2".to_string()],
+            ..scope.clone()
+        };
         let changes = store
-            .record_scan(
-                &mut [],
-                &rules,
-                &["2".to_string()],
-                Timestamp(t0.0 + 3 * DAY),
-            )
+            .record_scan(&mut [], &other, Timestamp(t0.0 + 3 * DAY))
             .unwrap();
         assert_eq!(changes.resolved, 0);
+        let narrow = ScanScope {
+            resources: Some(["b".to_string()].into_iter().collect()),
+            ..scope.clone()
+        };
+        let changes = store
+            .record_scan(&mut [], &narrow, Timestamp(t0.0 + 4 * DAY))
+            .unwrap();
+        assert_eq!(changes.resolved, 1, "only b was in scope");
     }
 
     #[test]
@@ -380,9 +401,12 @@ mod tests {
             finding("R-1", "arn:aws:s3:::logs-eu", CheckStatus::Fail),
             finding("R-1", "arn:aws:s3:::data", CheckStatus::Fail),
         ];
-        store
-            .record_scan(&mut scan, &["R-1".into()], &["1".into()], now)
-            .unwrap();
+        let scope = ScanScope {
+            rules: vec!["R-1".into()],
+            accounts: vec!["1".into()],
+            resources: None,
+        };
+        store.record_scan(&mut scan, &scope, now).unwrap();
         assert_eq!(scan[0].muted.as_deref(), Some("log buckets"));
         assert_eq!(scan[1].muted, None);
         let later = Timestamp(now.0 + 2 * DAY);

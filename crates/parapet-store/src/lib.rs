@@ -9,5 +9,5 @@ mod snapshots;
 
 pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange, OBSERVED_PREFIX};
 pub use error::StoreError;
-pub use findings::{stamp, FindingFilter, Mute, ScanChanges, StoredFinding};
+pub use findings::{stamp, FindingFilter, Mute, ScanChanges, ScanScope, StoredFinding};
 pub use snapshots::{SnapshotInfo, SnapshotMeta, Store};

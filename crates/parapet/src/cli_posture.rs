@@ -16,7 +16,7 @@ pub enum ScanCommand {
     /// Check a stored inventory (or a fresh collection) against the posture
     /// rules. Exit code: 0 nothing failing, 1 unmuted failures at or above
     /// --fail-on, 2 an error.
-    Cloud(ScanCloudArgs),
+    Cloud(Box<ScanCloudArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -29,6 +29,12 @@ pub struct ScanCloudArgs {
     #[cfg(feature = "aws")]
     #[arg(long, conflicts_with = "snapshot")]
     pub collect: bool,
+    /// Re-check only what these CloudTrail events changed: their collectors
+    /// run again in their regions, the latest snapshot is updated, and the
+    /// changed resources are evaluated.
+    #[cfg(feature = "aws")]
+    #[arg(long, conflicts_with = "collect")]
+    pub changed_by: Vec<PathBuf>,
     #[cfg(feature = "aws")]
     #[command(flatten)]
     pub collect_args: CollectAwsArgs,

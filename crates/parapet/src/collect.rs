@@ -32,20 +32,8 @@ pub fn collect_snapshots(args: CollectAwsArgs) -> Result<(Vec<i64>, usize)> {
         Some(path) => read_accounts(path)?,
         None => Vec::new(),
     };
-    let options = AwsOptions {
-        regions: args.regions,
-        home_region: args.home_region,
-        endpoint_url: args.endpoint_url,
-        profile: args.profile,
-        concurrency: args.concurrency,
-        progress: progress_line(),
-        ..AwsOptions::default()
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let options = options(&args);
+    let runtime = runtime()?;
     let mut store = open_store(&args.store)?;
     let mut accounts = accounts;
     if accounts.is_empty() || args.organization {
@@ -73,6 +61,42 @@ pub fn collect_snapshots(args: CollectAwsArgs) -> Result<(Vec<i64>, usize)> {
         }
     }
     Ok((ids, failed))
+}
+
+fn options(args: &CollectAwsArgs) -> AwsOptions {
+    AwsOptions {
+        regions: args.regions.clone(),
+        home_region: args.home_region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        profile: args.profile.clone(),
+        concurrency: args.concurrency,
+        progress: progress_line(),
+        ..AwsOptions::default()
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Runs only `services` in `regions` of the caller's account (nothing is
+/// stored): the re-collection behind `scan cloud --changed-by`.
+pub fn collect_partial(
+    args: &CollectAwsArgs,
+    services: Vec<String>,
+    regions: Vec<String>,
+) -> Result<Collection> {
+    let options = AwsOptions {
+        services,
+        regions,
+        progress: None,
+        ..options(args)
+    };
+    Ok(runtime()?.block_on(collect_aws(&options))?)
 }
 
 /// On a terminal, one overwritten stderr line naming what just finished.

@@ -12,6 +12,8 @@ mod import;
 mod inventory;
 mod license;
 mod pipeline;
+#[cfg(feature = "aws")]
+mod rescan;
 mod rules;
 mod scan;
 mod synth;
@@ -64,7 +66,7 @@ fn main() -> ExitCode {
         Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),
         Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),
         Command::Inventory(InventoryCommand::Diff(args)) => inventory::diff(args),
-        Command::Scan(ScanCommand::Cloud(args)) => scan::cloud(args),
+        Command::Scan(ScanCommand::Cloud(args)) => scan::cloud(*args),
         Command::Findings(args) => findings::list(args),
         Command::Mute(MuteCommand::Add(args)) => findings::mute_add(args),
         Command::Mute(MuteCommand::List(args)) => findings::mute_list(args),

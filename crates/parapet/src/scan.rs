@@ -13,7 +13,7 @@ use parapet_policy::{
     RegisteredRule,
 };
 use parapet_report::{compliance_html, compliance_json, write_findings, FindingContext};
-use parapet_store::Store;
+use parapet_store::{ScanScope, Store};
 
 use crate::cli_posture::ScanCloudArgs;
 use crate::inventory::{now_rfc3339, open_store};
@@ -22,8 +22,7 @@ use crate::Outcome;
 pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
     let statuses = args.statuses().map_err(anyhow::Error::msg)?;
     let mut store = open_store(args.store())?;
-    let snapshot_ids = snapshots_to_scan(&args, &store)?;
-    let (resources, gaps, taken_at) = load(&store, &snapshot_ids)?;
+    let (resources, gaps, taken_at, scope) = inventory_to_scan(&args, &mut store)?;
     let rules = select_rules(&args)?;
     let now = parse_rfc3339(&taken_at).unwrap_or(Timestamp(0));
     let accounts: BTreeSet<String> = resources.iter().map(|r| r.account.clone()).collect();
@@ -32,12 +31,20 @@ pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut findings = evaluate(&inventory, &rules, threads);
+    if let Some(scope) = &scope {
+        findings.retain(|f| scope.contains(&f.resource.uid));
+    }
     let generated_at = now_rfc3339();
     if !args.no_store {
         let rule_ids: Vec<String> = rules.iter().map(|r| r.info().id.to_string()).collect();
         let accounts: Vec<String> = accounts.into_iter().collect();
         let scan_time = parse_rfc3339(&generated_at).unwrap_or(now);
-        let changes = store.record_scan(&mut findings, &rule_ids, &accounts, scan_time)?;
+        let scan_scope = ScanScope {
+            rules: rule_ids,
+            accounts,
+            resources: scope,
+        };
+        let changes = store.record_scan(&mut findings, &scan_scope, scan_time)?;
         eprintln!(
             "parapet scan cloud: findings store: {} new, {} still failing, {} reopened, {} resolved",
             changes.new, changes.still_failing, changes.reopened, changes.resolved
@@ -78,6 +85,30 @@ pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+type Loaded = (
+    Vec<Resource>,
+    Vec<parapet_core::CoverageGap>,
+    String,
+    Option<std::collections::HashSet<String>>,
+);
+
+/// The resources to evaluate, and the uids whose findings count (None: all).
+fn inventory_to_scan(args: &ScanCloudArgs, store: &mut Store) -> Result<Loaded> {
+    #[cfg(feature = "aws")]
+    if !args.changed_by.is_empty() {
+        let rescan = crate::rescan::rescan(args, store)?;
+        return Ok((
+            rescan.resources,
+            rescan.gaps,
+            rescan.taken_at,
+            Some(rescan.scope),
+        ));
+    }
+    let snapshot_ids = snapshots_to_scan(args, store)?;
+    let (resources, gaps, taken_at) = load(store, &snapshot_ids)?;
+    Ok((resources, gaps, taken_at, None))
 }
 
 fn snapshots_to_scan(args: &ScanCloudArgs, store: &Store) -> Result<Vec<i64>> {

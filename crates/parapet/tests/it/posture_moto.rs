@@ -137,3 +137,107 @@ fn the_clean_twin_has_no_failure() {
     assert!(expected.is_empty());
     assert!(found.is_empty(), "failures on the clean twin: {found:#?}");
 }
+
+#[test]
+fn changed_by_rechecks_only_what_the_events_changed() {
+    let moto = Moto::start();
+    moto.seed_with("seed_posture.py", "clean");
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("parapet.db");
+    let endpoint = ["--regions", "us-east-1", "--endpoint-url", &moto.endpoint];
+    let collected = run(aws_env(&mut parapet())
+        .args(["collect", "aws"])
+        .args(endpoint)
+        .arg("--db")
+        .arg(&db));
+    assert!(collected.status.success());
+    let first = run(parapet()
+        .args(["scan", "cloud", "--format", "jsonl", "--db"])
+        .arg(&db));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    let events = home.path().join("events.json");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/change_posture.py");
+    let changed = std::process::Command::new(&moto.python)
+        .arg(script)
+        .arg(&moto.endpoint)
+        .arg(&events)
+        .output()
+        .unwrap();
+    assert!(
+        changed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+    let changed: sonic_rs::Value = sonic_rs::from_slice(&changed.stdout).unwrap();
+    let group = changed["group"].as_str().unwrap().to_string();
+    let trail = changed["trail"].as_str().unwrap().to_string();
+    let account = format!("AWS::::Account:{}", changed["account"].as_str().unwrap());
+
+    let rescan = run(aws_env(&mut parapet())
+        .args([
+            "scan",
+            "cloud",
+            "--format",
+            "jsonl",
+            "--status",
+            "all",
+            "--changed-by",
+        ])
+        .arg(&events)
+        .args(endpoint)
+        .arg("--db")
+        .arg(&db));
+    let stderr = String::from_utf8_lossy(&rescan.stderr);
+    assert_eq!(rescan.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("re-collected cloudtrail, ec2 in us-east-1"),
+        "{stderr}"
+    );
+    let findings: Vec<sonic_rs::Value> = String::from_utf8_lossy(&rescan.stdout)
+        .lines()
+        .map(|l| sonic_rs::from_str(l).unwrap())
+        .collect();
+    let uids: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["resource"]["uid"].as_str().unwrap())
+        .collect();
+    let expected: BTreeSet<&str> = [group.as_str(), trail.as_str(), account.as_str()].into();
+    assert_eq!(
+        uids, expected,
+        "only the changed resources and their account are reported"
+    );
+    let failing: BTreeSet<(String, String)> = findings
+        .iter()
+        .filter(|f| f["status"].as_str() == Some("FAIL"))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"]["uid"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (rule, uid) in [
+        ("AWS-EC2-002", &group),
+        ("AWS-CT-005", &trail),
+        ("AWS-CT-001", &account),
+    ] {
+        assert!(
+            failing.contains(&(rule.to_string(), uid.clone())),
+            "{rule} on {uid}: {failing:#?}"
+        );
+    }
+    let open = run(parapet()
+        .args(["findings", "--format", "jsonl", "--db"])
+        .arg(&db));
+    let open = String::from_utf8_lossy(&open.stdout);
+    assert!(
+        open.contains("AWS-EC2-002") && open.contains("AWS-CT-005"),
+        "{open}"
+    );
+}
