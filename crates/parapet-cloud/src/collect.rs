@@ -235,6 +235,7 @@ async fn collect_with(
             let recorders = aws_sdk_config::Client::new(&config);
             let detectors = aws_sdk_guardduty::Client::new(&config);
             let hub = aws_sdk_securityhub::Client::new(&config);
+            let analyzer = aws_sdk_accessanalyzer::Client::new(&config);
             let file_systems = aws_sdk_efs::Client::new(&config);
             let (a, b, c, d, e, f, g, h, i) = tokio::join!(
                 gated(options.wants("ec2"), ec2::collect(&ec2, region, ctx)),
@@ -254,7 +255,9 @@ async fn collect_with(
                 ),
                 gated(
                     options.wants("security"),
-                    security_services::collect(&recorders, &detectors, &hub, region, ctx)
+                    security_services::collect(
+                        &recorders, &detectors, &hub, &analyzer, region, ctx
+                    )
                 ),
                 gated(options.wants("ec2"), network::collect(&ec2, region, ctx)),
                 gated(

@@ -1,7 +1,8 @@
 //! Whether the account's own security services run in a region: AWS Config
-//! recorders, GuardDuty detectors and Security Hub. One resource per region and service,
+//! recorders, GuardDuty detectors, Security Hub and IAM Access Analyzer. One resource per region and service,
 //! so "not enabled" is an attribute a rule can read, not a missing row.
 
+use aws_sdk_accessanalyzer::Client as AccessAnalyzer;
 use aws_sdk_config::Client as Config;
 use aws_sdk_guardduty::Client as GuardDuty;
 use aws_sdk_securityhub::Client as SecurityHub;
@@ -13,6 +14,7 @@ pub(crate) async fn collect(
     config: &Config,
     guardduty: &GuardDuty,
     hub: &SecurityHub,
+    analyzer: &AccessAnalyzer,
     region: &str,
     ctx: &Ctx,
 ) -> Vec<Resource> {
@@ -20,7 +22,51 @@ pub(crate) async fn collect(
         config_recorders(config, region, ctx).await,
         guardduty_detectors(guardduty, region, ctx).await,
         security_hub(hub, region, ctx).await,
+        access_analyzers(analyzer, region, ctx).await,
     ]
+}
+
+/// Whether an external-access analyzer (account or organization) is active.
+pub(crate) async fn access_analyzers(
+    analyzer: &AccessAnalyzer,
+    region: &str,
+    ctx: &Ctx,
+) -> Resource {
+    let uid = format!("arn:aws:access-analyzer:{region}:{}:analyzers", ctx.account);
+    let mut r = Resource::new(Provider::Aws, "aws.accessanalyzer.analyzers", uid, region)
+        .located(&ctx.account, region);
+    let origin = api("access-analyzer", "ListAnalyzers");
+    let mut names = Vec::new();
+    let mut active = false;
+    let mut token = None;
+    loop {
+        let call = analyzer
+            .list_analyzers()
+            .set_next_token(token.take())
+            .send();
+        let Some(page) = ctx
+            .call("access-analyzer", region, "ListAnalyzers", &[], call)
+            .await
+            .ok()
+        else {
+            r.unknown("enabled", &origin);
+            return r;
+        };
+        for found in page.analyzers() {
+            let external = matches!(found.r#type().as_str(), "ACCOUNT" | "ORGANIZATION");
+            if external && found.status().as_str() == "ACTIVE" {
+                active = true;
+            }
+            names.push(found.name().to_string());
+        }
+        token = crate::context::next_page(page.next_token());
+        if token.is_none() {
+            break;
+        }
+    }
+    r.set("analyzers", names, &origin);
+    r.set("enabled", active, &origin);
+    r
 }
 
 async fn security_hub(hub: &SecurityHub, region: &str, ctx: &Ctx) -> Resource {
@@ -140,4 +186,67 @@ async fn guardduty_detectors(guardduty: &GuardDuty, region: &str, ctx: &Ctx) -> 
     r.set("detector_ids", list.detector_ids().to_vec(), &origin);
     r.set("enabled", enabled, &origin);
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_accessanalyzer::config::{BehaviorVersion, Credentials, Region};
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_types::body::SdkBody;
+
+    use super::*;
+
+    /// A client answering from a recorded response (see recorded/README.md).
+    fn replaying(recorded: &str) -> AccessAnalyzer {
+        let path = format!("{}/recorded/{recorded}", env!("CARGO_MANIFEST_DIR"));
+        let body = std::fs::read_to_string(path).unwrap();
+        let http = StaticReplayClient::new(vec![ReplayEvent::new(
+            http::Request::builder()
+                .uri("https://access-analyzer.us-east-1.amazonaws.com/analyzer")
+                .body(SdkBody::empty())
+                .unwrap(),
+            http::Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(SdkBody::from(body))
+                .unwrap(),
+        )]);
+        let config = aws_sdk_accessanalyzer::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .http_client(http)
+            .build();
+        AccessAnalyzer::from_conf(config)
+    }
+
+    fn collect(recorded: &str) -> Resource {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let ctx = Ctx::new("111122223333".into(), 2);
+        runtime.block_on(access_analyzers(&replaying(recorded), "us-east-1", &ctx))
+    }
+
+    #[test]
+    fn an_active_account_analyzer_enables_the_region() {
+        let r = collect("accessanalyzer-list-analyzers.json");
+        assert_eq!(r.bool("enabled"), Some(true));
+        assert_eq!(
+            r.value("analyzers"),
+            Some(&parapet_core::AttrValue::from(vec![
+                "unused-access",
+                "account"
+            ]))
+        );
+    }
+
+    #[test]
+    fn no_analyzer_or_only_an_unused_access_one_means_disabled() {
+        let r = collect("accessanalyzer-list-analyzers-empty.json");
+        assert_eq!(r.bool("enabled"), Some(false));
+        let r = collect("accessanalyzer-list-analyzers-unused-only.json");
+        assert_eq!(r.bool("enabled"), Some(false));
+    }
 }

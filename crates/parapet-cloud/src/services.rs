@@ -46,6 +46,7 @@ pub const SERVICE_KINDS: &[(&str, &[&str])] = &[
             "aws.config.recorders",
             "aws.guardduty.detectors",
             "aws.securityhub.hub",
+            "aws.accessanalyzer.analyzers",
         ],
     ),
     ("efs", &["aws.efs.file-system"]),
@@ -66,7 +67,7 @@ pub fn service_of(kind: &str) -> Option<&'static str> {
 /// `guardduty` and `securityhub` are one collector).
 pub fn collector_name(service: &str) -> &str {
     match service {
-        "config" | "guardduty" | "securityhub" => "security",
+        "config" | "guardduty" | "securityhub" | "access-analyzer" => "security",
         other => other,
     }
 }
