@@ -13,7 +13,8 @@ use thiserror::Error;
 
 use crate::context::{next_page, Ctx};
 use crate::{
-    cloudtrail, ec2, efs, iam, kms, lambda, monitoring, network, rds, s3, security_services,
+    cloudtrail, ec2, efs, eks, iam, kms, lambda, messaging, monitoring, network, rds, s3, secrets,
+    security_services,
 };
 
 /// Told what finished (`iam+s3`, a region), as it finishes; for a progress line.
@@ -236,8 +237,12 @@ async fn collect_with(
             let detectors = aws_sdk_guardduty::Client::new(&config);
             let hub = aws_sdk_securityhub::Client::new(&config);
             let analyzer = aws_sdk_accessanalyzer::Client::new(&config);
+            let topics = aws_sdk_sns::Client::new(&config);
+            let queues = aws_sdk_sqs::Client::new(&config);
+            let vault = aws_sdk_secretsmanager::Client::new(&config);
+            let clusters = aws_sdk_eks::Client::new(&config);
             let file_systems = aws_sdk_efs::Client::new(&config);
-            let (a, b, c, d, e, f, g, h, i) = tokio::join!(
+            let (a, b, c, d, e, f, g, h, i, j, k, l) = tokio::join!(
                 gated(options.wants("ec2"), ec2::collect(&ec2, region, ctx)),
                 gated(
                     options.wants("cloudtrail"),
@@ -264,11 +269,20 @@ async fn collect_with(
                     options.wants("efs"),
                     efs::collect(&file_systems, region, ctx)
                 ),
+                gated(
+                    options.wants("messaging"),
+                    messaging::collect(&topics, &queues, region, ctx)
+                ),
+                gated(
+                    options.wants("secretsmanager"),
+                    secrets::collect(&vault, region, ctx)
+                ),
+                gated(options.wants("eks"), eks::collect(&clusters, region, ctx)),
             );
             if let Some(progress) = &options.progress {
                 progress(region);
             }
-            [a, b, c, d, e, f, g, h, i]
+            [a, b, c, d, e, f, g, h, i, j, k, l]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()

@@ -7,14 +7,17 @@ mod collect;
 mod context;
 mod ec2;
 mod efs;
+mod eks;
 mod iam;
 mod kms;
 mod lambda;
+mod messaging;
 mod monitoring;
 mod network;
 mod policy;
 mod rds;
 mod s3;
+mod secrets;
 mod security_services;
 mod services;
 

@@ -50,6 +50,9 @@ pub const SERVICE_KINDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("efs", &["aws.efs.file-system"]),
+    ("messaging", &["aws.sns.topic", "aws.sqs.queue"]),
+    ("secretsmanager", &["aws.secretsmanager.secret"]),
+    ("eks", &["aws.eks.cluster"]),
 ];
 
 /// Services whose resources are global (collected once, not per region).
@@ -68,6 +71,7 @@ pub fn service_of(kind: &str) -> Option<&'static str> {
 pub fn collector_name(service: &str) -> &str {
     match service {
         "config" | "guardduty" | "securityhub" | "access-analyzer" => "security",
+        "sns" | "sqs" => "messaging",
         other => other,
     }
 }

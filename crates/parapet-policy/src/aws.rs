@@ -54,6 +54,8 @@ registry! {
     ebs_snapshot_public::EbsSnapshotPublic,
     ami_public::AmiPublic,
     efs_unencrypted::EfsUnencrypted,
+    eks_endpoint_public::EksEndpointPublic,
+    eks_audit_logging_off::EksAuditLoggingOff,
     guardduty_disabled::GuardDutyDisabled,
     root_access_key_exists::RootAccessKeyExists,
     root_mfa_disabled::RootMfaDisabled,
@@ -90,5 +92,9 @@ registry! {
     s3_object_writes_not_logged::S3ObjectWritesNotLogged,
     s3_object_reads_not_logged::S3ObjectReadsNotLogged,
     security_hub_disabled::SecurityHubDisabled,
+    secret_not_rotated::SecretNotRotated,
+    sns_topic_public::SnsTopicPublic,
+    sqs_queue_public::SqsQueuePublic,
+    sqs_queue_unencrypted::SqsQueueUnencrypted,
     vpc_flow_logs_disabled::VpcFlowLogsDisabled,
 }

@@ -309,6 +309,45 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
                 );
             }
         }
+        "sns.amazonaws.com" => {
+            let topic = param("topicArn")
+                .or_else(|| text(event, &["responseElements", "topicArn"]).map(str::to_string));
+            if let Some(topic) = topic {
+                push(topic, "aws.sns.topic", "sns", false);
+            }
+        }
+        "sqs.amazonaws.com" => {
+            let url = param("queueUrl")
+                .or_else(|| text(event, &["responseElements", "queueUrl"]).map(str::to_string));
+            if let Some(name) = url.as_deref().and_then(|u| u.rsplit('/').next()) {
+                push(
+                    format!("arn:aws:sqs:{region}:{account}:{name}"),
+                    "aws.sqs.queue",
+                    "sqs",
+                    false,
+                );
+            }
+        }
+        "secretsmanager.amazonaws.com" => {
+            // Secret ARNs end in a random suffix: only an ARN names one exactly.
+            let arn = param("secretId")
+                .filter(|id| id.starts_with("arn:"))
+                .or_else(|| text(event, &["responseElements", "aRN"]).map(str::to_string))
+                .or_else(|| text(event, &["responseElements", "arn"]).map(str::to_string));
+            if let Some(arn) = arn {
+                push(arn, "aws.secretsmanager.secret", "secretsmanager", false);
+            }
+        }
+        "eks.amazonaws.com" => {
+            if let Some(cluster) = param("name") {
+                push(
+                    format!("arn:aws:eks:{region}:{account}:cluster/{cluster}"),
+                    "aws.eks.cluster",
+                    "eks",
+                    false,
+                );
+            }
+        }
         "config.amazonaws.com" => push(
             format!("arn:aws:config:{region}:{account}:recorders"),
             "aws.config.recorders",

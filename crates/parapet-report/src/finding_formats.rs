@@ -91,6 +91,10 @@ fn asff_type(kind: &str) -> &'static str {
         "aws.lambda.function" => "AwsLambdaFunction",
         "aws.cloudtrail.trail" => "AwsCloudTrailTrail",
         "aws.efs.file-system" => "AwsEfsFileSystem",
+        "aws.sns.topic" => "AwsSnsTopic",
+        "aws.sqs.queue" => "AwsSqsQueue",
+        "aws.secretsmanager.secret" => "AwsSecretsManagerSecret",
+        "aws.eks.cluster" => "AwsEksCluster",
         _ => "Other",
     }
 }

@@ -133,6 +133,36 @@ fn collects_a_seeded_account_and_diffs_a_second_collection() {
         );
     }
 
+    let topic = show(&db, &format!("arn:aws:sns:us-east-1:{account}:alerts"));
+    assert_eq!(attr(&topic, "policy.principals"), r#"["*"]"#);
+    let queue = show(&db, &format!("arn:aws:sqs:us-east-1:{account}:jobs"));
+    assert!(has_relation(
+        &queue,
+        "grants-access-to",
+        "arn:aws:iam::777777777777:root"
+    ));
+    assert_eq!(attr(&queue, "sqs_managed_sse"), "true");
+    let secret_uid = listing
+        .lines()
+        .find(|l| l.contains(":secret:db-password"))
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("arn:")))
+        .unwrap_or_else(|| panic!("the secret is listed:\n{listing}"))
+        .to_string();
+    let secret = show(&db, &secret_uid);
+    assert_eq!(attr(&secret, "rotation_enabled"), "false");
+    assert!(
+        !sonic_rs::to_string(&secret)
+            .unwrap()
+            .contains("seed-only-secret-value"),
+        "secret values are never read"
+    );
+    let cluster = show(
+        &db,
+        &format!("arn:aws:eks:us-east-1:{account}:cluster/prod"),
+    );
+    assert_eq!(attr(&cluster, "endpoint_public_access"), "true");
+    assert_eq!(attr(&cluster, "public_access_cidrs"), r#"["0.0.0.0/0"]"#);
+
     let alice = show(&db, &format!("arn:aws:iam::{account}:user/alice"));
     assert_eq!(attr(&alice, "login_profile.exists"), "true");
     assert_eq!(attr(&alice, "mfa.enabled"), "false");

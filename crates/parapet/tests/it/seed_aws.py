@@ -109,6 +109,19 @@ if step == "initial":
         "roleARN": role_arn, "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
     client("guardduty").create_detector(Enable=True)
 
+    sns = client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": topic}]}))
+    client("sqs").create_queue(QueueName="jobs", Attributes={"SqsManagedSseEnabled": "true", "Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::777777777777:root"}, "Action": "sqs:SendMessage",
+            "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}]})})
+    client("secretsmanager").create_secret(Name="db-password", SecretString="seed-only-secret-value")
+    client("eks").create_cluster(name="prod", roleArn=role_arn, resourcesVpcConfig={
+        "subnetIds": [subnet], "endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]})
+
     trails = client("cloudtrail")
     trails.create_trail(Name="org-trail", S3BucketName="parapet-logs", IsMultiRegionTrail=True,
                         EnableLogFileValidation=True)
