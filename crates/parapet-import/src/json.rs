@@ -26,3 +26,57 @@ pub(crate) fn text(value: &Value, path: &str) -> Option<String> {
 pub(crate) fn flag(value: &Value, path: &str) -> Option<bool> {
     at(value, path).and_then(|v| v.as_bool())
 }
+
+/// The records of an export: a JSON array, an object holding the array
+/// under one of `keys`, or one JSON object per line (JSONL). Each record
+/// comes with its place (`data[3]`, `line 7`) for error messages.
+pub(crate) fn records(
+    source_name: &str,
+    bytes: &[u8],
+    keys: &[&str],
+) -> Result<Vec<(String, Result<Value, String>)>, crate::aws_config::ImportError> {
+    use sonic_rs::JsonContainerTrait;
+    let whole: Result<Value, _> = sonic_rs::from_slice(bytes);
+    if let Ok(value) = whole {
+        if let Some(items) = value.as_array() {
+            return Ok(items
+                .iter()
+                .enumerate()
+                .map(|(n, v)| (format!("[{n}]"), Ok(v.clone())))
+                .collect());
+        }
+        for key in keys {
+            if let Some(items) = value.get(*key).and_then(|v| v.as_array()) {
+                return Ok(items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, v)| (format!("{key}[{n}]"), Ok(v.clone())))
+                    .collect());
+            }
+        }
+        if value.is_object() && !bytes.contains(&b'\n') {
+            return Ok(vec![("record".to_string(), Ok(value))]);
+        }
+    }
+    let mut out = Vec::new();
+    let mut parsed_any = false;
+    for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match sonic_rs::from_slice::<Value>(line) {
+            Ok(value) => {
+                parsed_any = true;
+                out.push((format!("line {}", n + 1), Ok(value)));
+            }
+            Err(e) => out.push((format!("line {}", n + 1), Err(format!("not JSON: {e}")))),
+        }
+    }
+    if !parsed_any {
+        return Err(crate::aws_config::ImportError::Json {
+            source_name: source_name.to_string(),
+            reason: "neither a JSON document nor JSON lines".into(),
+        });
+    }
+    Ok(out)
+}

@@ -96,6 +96,12 @@ pub struct CollectAwsArgs {
 pub enum ImportCommand {
     /// An AWS Config snapshot (`{"configurationItems": [...]}`, JSON or .gz).
     AwsConfig(ImportArgs),
+    /// An Azure Resource Graph export (`az graph query -q Resources` JSON,
+    /// the REST API's `{"value": [...]}`, or JSON lines; or .gz).
+    AzureResourceGraph(ImportArgs),
+    /// A GCP Cloud Asset Inventory export (`gcloud asset export` JSON lines
+    /// or `gcloud asset list --format=json`; resources and IAM policies).
+    GcpAssetInventory(ImportArgs),
 }
 
 #[derive(Debug, Args)]

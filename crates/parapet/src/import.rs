@@ -5,7 +5,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 use flate2::read::MultiGzDecoder;
-use parapet_import::import_aws_config;
+use parapet_import::{import_aws_config, import_azure_resource_graph, import_gcp_asset_inventory};
 use parapet_store::SnapshotMeta;
 
 use crate::cli::ImportArgs;
@@ -15,7 +15,31 @@ use crate::Outcome;
 /// Exports larger than this are refused rather than read into memory.
 const MAX_EXPORT_BYTES: u64 = 1 << 30;
 
+type Importer = fn(&str, &[u8]) -> Result<parapet_import::Imported, parapet_import::ImportError>;
+
 pub fn aws_config(args: ImportArgs) -> Result<Outcome> {
+    import(args, "aws-config", "aws", import_aws_config)
+}
+
+pub fn azure_resource_graph(args: ImportArgs) -> Result<Outcome> {
+    import(
+        args,
+        "azure-resource-graph",
+        "azure",
+        import_azure_resource_graph,
+    )
+}
+
+pub fn gcp_asset_inventory(args: ImportArgs) -> Result<Outcome> {
+    import(
+        args,
+        "gcp-asset-inventory",
+        "gcp",
+        import_gcp_asset_inventory,
+    )
+}
+
+fn import(args: ImportArgs, format: &str, provider: &str, importer: Importer) -> Result<Outcome> {
     let name = args.file.display().to_string();
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
     let mut raw = Vec::new();
@@ -37,7 +61,7 @@ pub fn aws_config(args: ImportArgs) -> Result<Outcome> {
         "{name}: larger than {} MiB",
         MAX_EXPORT_BYTES >> 20
     );
-    let imported = import_aws_config(&name, &bytes)?;
+    let imported = importer(&name, &bytes)?;
     let mut accounts: BTreeMap<&str, usize> = BTreeMap::new();
     for resource in &imported.resources {
         *accounts.entry(resource.account.as_str()).or_default() += 1;
@@ -49,9 +73,9 @@ pub fn aws_config(args: ImportArgs) -> Result<Outcome> {
         .unwrap_or_default();
     let meta = SnapshotMeta {
         taken_at: crate::inventory::now_rfc3339(),
-        provider: "aws".into(),
+        provider: provider.into(),
         account,
-        source: format!("import aws-config {name}"),
+        source: format!("import {format} {name}"),
         api_calls: 0,
         gaps: Vec::new(),
     };
@@ -60,7 +84,7 @@ pub fn aws_config(args: ImportArgs) -> Result<Outcome> {
         eprintln!("parapet: input error: {skipped}");
     }
     eprintln!(
-        "parapet import aws-config: {} resources, {} items skipped; snapshot {id}",
+        "parapet import {format}: {} resources, {} items skipped; snapshot {id}",
         imported.resources.len(),
         imported.skipped.len()
     );

@@ -62,6 +62,12 @@ fn main() -> ExitCode {
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),
+        Command::Import(ImportCommand::AzureResourceGraph(args)) => {
+            import::azure_resource_graph(args)
+        }
+        Command::Import(ImportCommand::GcpAssetInventory(args)) => {
+            import::gcp_asset_inventory(args)
+        }
         Command::Inventory(InventoryCommand::Snapshots(args)) => inventory::snapshots(args),
         Command::Inventory(InventoryCommand::List(args)) => inventory::list(args),
         Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),

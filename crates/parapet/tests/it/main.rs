@@ -3,6 +3,7 @@
 mod aws_config_import;
 #[cfg(feature = "aws")]
 mod aws_inventory;
+mod cloud_imports;
 #[cfg(feature = "aws")]
 mod moto;
 #[cfg(feature = "aws")]
