@@ -27,6 +27,9 @@ pub(crate) fn flag(value: &Value, path: &str) -> Option<bool> {
     at(value, path).and_then(|v| v.as_bool())
 }
 
+/// Records of an export, each with its place, parsed or why not.
+pub(crate) type Records = Vec<(String, Result<Value, String>)>;
+
 /// The records of an export: a JSON array, an object holding the array
 /// under one of `keys`, or one JSON object per line (JSONL). Each record
 /// comes with its place (`data[3]`, `line 7`) for error messages.
@@ -34,7 +37,7 @@ pub(crate) fn records(
     source_name: &str,
     bytes: &[u8],
     keys: &[&str],
-) -> Result<Vec<(String, Result<Value, String>)>, crate::aws_config::ImportError> {
+) -> Result<Records, crate::aws_config::ImportError> {
     use sonic_rs::JsonContainerTrait;
     let whole: Result<Value, _> = sonic_rs::from_slice(bytes);
     if let Ok(value) = whole {
