@@ -104,3 +104,63 @@ async fn metric_alarms(alarms: &Alarms, region: &str, ctx: &Ctx) -> Vec<Resource
     }
     resources
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
+    use aws_smithy_cbor::Encoder;
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_types::body::SdkBody;
+
+    use super::*;
+
+    /// DescribeAlarms as CloudWatch answers it over RPC v2 CBOR: one alarm
+    /// on the CIS root-usage metric, notifying an SNS topic.
+    fn recorded_describe_alarms() -> Vec<u8> {
+        let mut cbor = Encoder::new(Vec::new());
+        cbor.map(1).str("MetricAlarms").array(1).map(5);
+        cbor.str("AlarmName").str("root-usage");
+        cbor.str("AlarmArn")
+            .str("arn:aws:cloudwatch:us-east-1:111122223333:alarm:root-usage");
+        cbor.str("Namespace").str("CISBenchmark");
+        cbor.str("MetricName").str("RootUsage");
+        cbor.str("AlarmActions")
+            .array(1)
+            .str("arn:aws:sns:us-east-1:111122223333:security");
+        cbor.into_writer()
+    }
+
+    #[test]
+    fn alarms_read_from_a_recorded_cbor_reply() {
+        let http = StaticReplayClient::new(vec![ReplayEvent::new(
+            http::Request::builder()
+                .uri("https://monitoring.us-east-1.amazonaws.com/service/GraniteServiceVersion20100801/operation/DescribeAlarms")
+                .body(SdkBody::empty())
+                .unwrap(),
+            http::Response::builder()
+                .status(200)
+                .header("content-type", "application/cbor")
+                .header("smithy-protocol", "rpc-v2-cbor")
+                .body(SdkBody::from(recorded_describe_alarms()))
+                .unwrap(),
+        )]);
+        let config = aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .http_client(http)
+            .build();
+        let alarms = Alarms::from_conf(config);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let ctx = Ctx::new("111122223333".into(), 2);
+        let found = runtime.block_on(metric_alarms(&alarms, "us-east-1", &ctx));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].str("metric"), Some("CISBenchmark/RootUsage"));
+        assert!(found[0]
+            .related("notifies")
+            .any(|t| t == "arn:aws:sns:us-east-1:111122223333:security"));
+    }
+}
