@@ -259,18 +259,19 @@ impl Store {
     pub fn mutes(&self, now: Option<Timestamp>) -> Result<Vec<Mute>, StoreError> {
         match now {
             Some(now) => self.active_mutes_at(&stamp(now)),
-            None => self.query_mutes("SELECT id, rule_id, resource, reason, created_at, expires_at FROM mutes WHERE ?1 IS NULL ORDER BY id", None),
+            // Every expiry is after the start of time.
+            None => self.active_mutes_at(""),
         }
     }
 
     fn active_mutes_at(&self, now: &str) -> Result<Vec<Mute>, StoreError> {
         self.query_mutes(
             "SELECT id, rule_id, resource, reason, created_at, expires_at FROM mutes WHERE expires_at > ?1 ORDER BY id",
-            Some(now),
+            now,
         )
     }
 
-    fn query_mutes(&self, sql: &str, now: Option<&str>) -> Result<Vec<Mute>, StoreError> {
+    fn query_mutes(&self, sql: &str, now: &str) -> Result<Vec<Mute>, StoreError> {
         let mut query = self.conn.prepare(sql)?;
         let rows = query.query_map([now], |r| {
             Ok(Mute {
