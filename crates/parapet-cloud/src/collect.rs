@@ -209,14 +209,25 @@ async fn collect_with(
     let path_style = options.endpoint_url.is_some();
     let iam_client = aws_sdk_iam::Client::new(&config);
     let global = async {
-        let (mut identities, buckets) = tokio::join!(
+        let control = crate::s3_account::client(&config, options.endpoint_url.as_deref());
+        let account_settings = async {
+            match options.wants("s3") {
+                true => {
+                    vec![crate::s3_account::collect(&control, &options.home_region, &ctx).await]
+                }
+                false => Vec::new(),
+            }
+        };
+        let (mut identities, buckets, settings) = tokio::join!(
             gated(options.wants("iam"), iam::collect(&iam_client, &ctx)),
             gated(
                 options.wants("s3"),
                 s3::collect(&config, &options.home_region, path_style, &ctx)
-            )
+            ),
+            account_settings
         );
         identities.extend(buckets);
+        identities.extend(settings);
         if let Some(progress) = &options.progress {
             progress("iam+s3");
         }

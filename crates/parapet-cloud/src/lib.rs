@@ -17,6 +17,7 @@ mod network;
 mod policy;
 mod rds;
 mod s3;
+mod s3_account;
 mod secrets;
 mod security_services;
 mod services;

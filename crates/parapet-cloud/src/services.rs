@@ -18,7 +18,7 @@ pub const SERVICE_KINDS: &[(&str, &[&str])] = &[
             "aws.iam.server-certificate",
         ],
     ),
-    ("s3", &["aws.s3.bucket"]),
+    ("s3", &["aws.s3.bucket", "aws.s3.account-settings"]),
     (
         "ec2",
         &[

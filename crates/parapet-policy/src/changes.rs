@@ -111,6 +111,14 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
                     "s3",
                     false,
                 );
+            } else if name.contains("PublicAccessBlock") {
+                // The account-level setting (S3 Control); it bears on every bucket.
+                push(
+                    format!("arn:aws:s3control::{account}:public-access-block"),
+                    "aws.s3.account-settings",
+                    "s3",
+                    true,
+                );
             }
         }
         "iam.amazonaws.com" => {

@@ -143,6 +143,18 @@ pub fn rescan(args: &ScanCloudArgs, store: &mut Store) -> Result<Rescan> {
         for account in changes.iter().map(|c| &c.account) {
             scope.insert(format!("AWS::::Account:{account}"));
         }
+        // The account's Block Public Access settings bear on each of its buckets.
+        for change in changes
+            .iter()
+            .filter(|c| c.kind == "aws.s3.account-settings")
+        {
+            scope.extend(
+                resources
+                    .iter()
+                    .filter(|r| r.kind == "aws.s3.bucket" && r.account == change.account)
+                    .map(|r| r.uid.clone()),
+            );
+        }
         let meta = SnapshotMeta {
             taken_at: taken_at.clone(),
             provider: "aws".into(),

@@ -133,6 +133,16 @@ fn collects_a_seeded_account_and_diffs_a_second_collection() {
         );
     }
 
+    // Account-level Block Public Access, read from s3control (none set: all off, known).
+    let settings = show(
+        &db,
+        &format!("arn:aws:s3control::{account}:public-access-block"),
+    );
+    assert_eq!(
+        attr(&settings, "public_access_block.block_public_policy"),
+        "false"
+    );
+
     let topic = show(&db, &format!("arn:aws:sns:us-east-1:{account}:alerts"));
     assert_eq!(attr(&topic, "policy.principals"), r#"["*"]"#);
     let queue = show(&db, &format!("arn:aws:sqs:us-east-1:{account}:jobs"));
@@ -386,6 +396,7 @@ fn collects_a_seeded_account_and_diffs_a_second_collection() {
             sg_uid.clone(),
             format!("arn:aws:iam::{account}:user/alice"),
             "arn:aws:s3:::parapet-logs".to_string(),
+            format!("arn:aws:s3control::{account}:public-access-block"),
         ],
         "{changed}"
     );
@@ -405,7 +416,7 @@ fn collects_a_seeded_account_and_diffs_a_second_collection() {
     );
     let text_diff = inventory(&db, &["diff"]);
     assert!(
-        text_diff.contains("1 added, 1 removed, 4 changed"),
+        text_diff.contains("1 added, 1 removed, 5 changed"),
         "{text_diff}"
     );
     let snapshots = inventory(&db, &["snapshots"]);

@@ -142,6 +142,14 @@ elif step == "change":
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     instance = ec2.describe_instances()["Reservations"][0]["Instances"][0]["InstanceId"]
     ec2.create_tags(Resources=[instance], Tags=[{"Key": "env", "Value": "prod"}])
+    # Account-level Block Public Access. botocore puts the account id in the host
+    # name (123456789012.127.0.0.1), which does not resolve: send it to the
+    # emulator as given (moto routes /v20180820/ paths to S3 Control).
+    control = client("s3control")
+    control.meta.events.register("before-send.s3-control.*", lambda request, **_: setattr(
+        request, "url", request.url.replace("://123456789012.", "://")))
+    control.put_public_access_block(AccountId="123456789012", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 elif step in ("member", "organization"):
     account = "111111111111"
     if step == "organization":
