@@ -10,7 +10,7 @@ use parapet_core::{allowed_principals, percent_decode, AttrOrigin, AttrValue, Pr
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 use thiserror::Error;
 
-use crate::json::{at, flag, object_or_text, text};
+use crate::json::{at, flag, object_or_text, string_map, text};
 
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -141,12 +141,7 @@ fn resource(item: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
     };
     let mut r = Resource::new(Provider::Aws, &kind_of(&resource_type), uid, name)
         .located(&account, &region);
-    if let Some(tags) = item.get("tags").and_then(|t| t.as_object()) {
-        r.tags = tags
-            .iter()
-            .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-            .collect();
-    }
+    r.tags = string_map(item.get("tags"));
     let configuration = object_or_text(item.get("configuration")).unwrap_or_default();
     if let Some(config) = configuration.as_object() {
         for (key, value) in config.iter() {

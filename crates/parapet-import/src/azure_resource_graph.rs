@@ -8,7 +8,7 @@ use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 use crate::aws_config::{ImportError, Imported};
-use crate::json::{at, records, text};
+use crate::json::{at, records, string_map, text};
 
 pub fn import_azure_resource_graph(
     source_name: &str,
@@ -135,12 +135,7 @@ fn resource(record: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
     let kind = kind_of(&azure_type);
     let mut r = Resource::new(Provider::Azure, &kind, id.to_ascii_lowercase(), name)
         .located(&subscription, &location);
-    if let Some(tags) = record.get("tags").and_then(|t| t.as_object()) {
-        r.tags = tags
-            .iter()
-            .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-            .collect();
-    }
+    r.tags = string_map(record.get("tags"));
     if let Some(group) = text(record, "resourceGroup") {
         r.set("resource_group", group, origin);
     }

@@ -11,7 +11,7 @@ use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 use crate::aws_config::{ImportError, Imported};
-use crate::json::{at, records, text};
+use crate::json::{at, records, string_map, text};
 
 /// IAM members that mean everyone.
 const PUBLIC_MEMBERS: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
@@ -157,11 +157,8 @@ fn fill(r: &mut Resource, record: &Value, origin: &AttrOrigin) {
                 r.set(&format!("data.{key}"), AttrValue::from_json(value), origin);
             }
         }
-        if let Some(labels) = data.get("labels").and_then(|l| l.as_object()) {
-            r.tags = labels
-                .iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-                .collect();
+        if data.get("labels").is_some() {
+            r.tags = string_map(data.get("labels"));
         }
         let kind = r.kind.clone();
         for (_, attribute, path) in SCALARS.iter().filter(|(k, _, _)| *k == kind) {

@@ -83,3 +83,17 @@ pub(crate) fn records(
     }
     Ok(out)
 }
+
+/// An object of string values (tags, labels) as a sorted map; other values
+/// are left out.
+pub(crate) fn string_map(value: Option<&Value>) -> std::collections::BTreeMap<String, String> {
+    use sonic_rs::JsonContainerTrait;
+    value
+        .and_then(|v| v.as_object())
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}

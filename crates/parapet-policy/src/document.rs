@@ -127,6 +127,16 @@ pub fn is_public_allow(statement: &AttrValue) -> bool {
             .any(|k| RESTRICTING_KEYS.contains(&k.as_str()))
 }
 
+/// The Allow statements of a resource policy open to anyone, described;
+/// none when there is no policy (`null`).
+pub fn public_statements(policy: &AttrValue) -> Vec<String> {
+    statements(policy)
+        .into_iter()
+        .filter(|s| is_public_allow(s))
+        .map(describe)
+        .collect()
+}
+
 /// A short rendering of a statement for evidence.
 pub fn describe(statement: &AttrValue) -> String {
     let sid = statement

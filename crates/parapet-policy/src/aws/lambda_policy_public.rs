@@ -37,7 +37,7 @@
 
 use parapet_core::{AttrValue, Level, Resource};
 
-use crate::document::{describe, is_public_allow, statements};
+use crate::document::public_statements;
 use crate::inventory::Inventory;
 use crate::rule::{pass, verdict, Need, Rule, RuleInfo, Verdict};
 
@@ -65,11 +65,7 @@ impl Rule for LambdaPolicyPublic {
         if *policy == AttrValue::Null {
             return pass("no resource policy");
         }
-        let public: Vec<String> = statements(policy)
-            .into_iter()
-            .filter(|s| is_public_allow(s))
-            .map(describe)
-            .collect();
+        let public = public_statements(policy);
         verdict(
             !public.is_empty(),
             public.join("; "),

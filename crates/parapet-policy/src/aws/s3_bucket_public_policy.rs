@@ -37,7 +37,7 @@
 
 use parapet_core::{AttrValue, Level, Resource};
 
-use crate::document::{describe, is_public_allow, statements};
+use crate::document::public_statements;
 use crate::inventory::Inventory;
 use crate::public_access_block::blocks;
 use crate::rule::{fail, pass, Need, Rule, RuleInfo, Verdict};
@@ -62,11 +62,7 @@ impl Rule for S3BucketPublicPolicy {
         if *policy == AttrValue::Null {
             return pass("no bucket policy");
         }
-        let public: Vec<String> = statements(policy)
-            .into_iter()
-            .filter(|s| is_public_allow(s))
-            .map(describe)
-            .collect();
+        let public = public_statements(policy);
         if public.is_empty() {
             return pass("no statement allows the public");
         }

@@ -36,7 +36,7 @@
 
 use parapet_core::{AttrValue, Level, Resource};
 
-use crate::document::{describe, is_public_allow, statements};
+use crate::document::public_statements;
 use crate::inventory::Inventory;
 use crate::rule::{pass, verdict, Need, Rule, RuleInfo, Verdict};
 
@@ -60,11 +60,7 @@ impl Rule for SqsQueuePublic {
         if *policy == AttrValue::Null {
             return pass("no queue policy");
         }
-        let public: Vec<String> = statements(policy)
-            .into_iter()
-            .filter(|s| is_public_allow(s))
-            .map(describe)
-            .collect();
+        let public = public_statements(policy);
         verdict(!public.is_empty(), public.join("; "), "no statement open to anyone")
     }
 }
