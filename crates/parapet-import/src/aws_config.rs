@@ -10,7 +10,7 @@ use parapet_core::{allowed_principals, percent_decode, AttrOrigin, AttrValue, Pr
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 use thiserror::Error;
 
-use crate::json::{at, flag, object_or_text, string_map, text};
+use crate::json::{at, flag, keep_fields, object_or_text, set_paths, string_map, text};
 
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -143,15 +143,7 @@ fn resource(item: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
         .located(&account, &region);
     r.tags = string_map(item.get("tags"));
     let configuration = object_or_text(item.get("configuration")).unwrap_or_default();
-    if let Some(config) = configuration.as_object() {
-        for (key, value) in config.iter() {
-            r.set(
-                &format!("configuration.{key}"),
-                AttrValue::from_json(value),
-                origin,
-            );
-        }
-    }
+    keep_fields(&mut r, "configuration", &configuration, origin);
     let supplementary = item.get("supplementaryConfiguration");
     let extra = |key: &str| object_or_text(supplementary.and_then(|s| s.get(key)));
     for relation in item
@@ -162,10 +154,7 @@ fn resource(item: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
     {
         relate(&mut r, relation, &account, &region);
     }
-    for (_, attribute, path) in SCALARS.iter().filter(|(t, _, _)| *t == resource_type) {
-        let value = at(&configuration, path).map_or(AttrValue::Null, AttrValue::from_json);
-        r.set(attribute, value, origin);
-    }
+    set_paths(&mut r, &SCALARS, &resource_type, &configuration, origin);
     match resource_type.as_str() {
         "AWS::S3::Bucket" => bucket(&mut r, &extra, origin),
         "AWS::EC2::SecurityGroup" => {

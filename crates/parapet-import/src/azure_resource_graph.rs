@@ -8,7 +8,7 @@ use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 use crate::aws_config::{ImportError, Imported};
-use crate::json::{at, records, string_map, text};
+use crate::json::{at, keep_fields, records, set_paths, string_map, text};
 
 pub fn import_azure_resource_graph(
     source_name: &str,
@@ -141,22 +141,8 @@ fn resource(record: &Value, origin: &AttrOrigin) -> Result<Resource, String> {
     }
     let empty = Value::new_object();
     let properties = record.get("properties").unwrap_or(&empty);
-    if let Some(props) = properties.as_object() {
-        for (key, value) in props.iter() {
-            r.set(
-                &format!("properties.{key}"),
-                AttrValue::from_json(value),
-                origin,
-            );
-        }
-    }
-    for (_, attribute, path) in SCALARS.iter().filter(|(k, _, _)| *k == kind) {
-        r.set(
-            attribute,
-            at(properties, path).map_or(AttrValue::Null, AttrValue::from_json),
-            origin,
-        );
-    }
+    keep_fields(&mut r, "properties", properties, origin);
+    set_paths(&mut r, &SCALARS, &kind, properties, origin);
     match kind.as_str() {
         "azure.network.nsg" => {
             r.set(

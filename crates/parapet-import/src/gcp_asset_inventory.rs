@@ -11,7 +11,7 @@ use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
 
 use crate::aws_config::{ImportError, Imported};
-use crate::json::{at, records, string_map, text};
+use crate::json::{at, keep_fields, records, set_paths, string_map, text};
 
 /// IAM members that mean everyone.
 const PUBLIC_MEMBERS: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
@@ -152,22 +152,12 @@ const SCALARS: [(&str, &str, &str); 12] = [
 
 fn fill(r: &mut Resource, record: &Value, origin: &AttrOrigin) {
     if let Some(data) = at(record, "resource.data") {
-        if let Some(fields) = data.as_object() {
-            for (key, value) in fields.iter() {
-                r.set(&format!("data.{key}"), AttrValue::from_json(value), origin);
-            }
-        }
+        keep_fields(r, "data", data, origin);
         if data.get("labels").is_some() {
             r.tags = string_map(data.get("labels"));
         }
         let kind = r.kind.clone();
-        for (_, attribute, path) in SCALARS.iter().filter(|(k, _, _)| *k == kind) {
-            r.set(
-                attribute,
-                at(data, path).map_or(AttrValue::Null, AttrValue::from_json),
-                origin,
-            );
-        }
+        set_paths(r, &SCALARS, &kind, data, origin);
         if r.kind == "gcp.compute.instance" {
             instance(r, data, origin);
         }

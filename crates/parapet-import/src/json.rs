@@ -97,3 +97,37 @@ pub(crate) fn string_map(value: Option<&Value>) -> std::collections::BTreeMap<St
         })
         .unwrap_or_default()
 }
+
+/// Every field of an exported object as `PREFIX.field` attributes, so what
+/// Parapet does not normalize is still there for custom rules.
+pub(crate) fn keep_fields(
+    r: &mut parapet_core::Resource,
+    prefix: &str,
+    value: &Value,
+    origin: &parapet_core::AttrOrigin,
+) {
+    use sonic_rs::JsonContainerTrait;
+    for (key, field) in value.as_object().into_iter().flat_map(|o| o.iter()) {
+        r.set(
+            &format!("{prefix}.{key}"),
+            parapet_core::AttrValue::from_json(field),
+            origin,
+        );
+    }
+}
+
+/// The normalized attributes of a table `(selector, attribute, path)` whose
+/// selector is `selector`: each read from `path` in `source` (null when absent).
+pub(crate) fn set_paths(
+    r: &mut parapet_core::Resource,
+    table: &[(&str, &str, &str)],
+    selector: &str,
+    source: &Value,
+    origin: &parapet_core::AttrOrigin,
+) {
+    use parapet_core::AttrValue;
+    for (_, attribute, path) in table.iter().filter(|(s, _, _)| *s == selector) {
+        let value = at(source, path).map_or(AttrValue::Null, AttrValue::from_json);
+        r.set(attribute, value, origin);
+    }
+}
