@@ -22,7 +22,6 @@ import glob
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_collect import REGIONS, free_port, seed  # noqa: E402
+from bench_collect import REGIONS, seed  # noqa: E402
+import compare_prowler  # noqa: E402
 from compare_prowler import FAKE_AWS, VENV, prowler_errors, stop, timed  # noqa: E402
 
 ENV = {**FAKE_AWS, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"}
@@ -75,19 +75,9 @@ TYPES = [
 
 
 def start_moto(out):
+    # moto's ~2,600 built-in AMIs would swamp the counts: none, as bench_collect.py does.
     (out / "amis.json").write_text("[]")
-    port, log = free_port(), open(out / "moto.log", "w")
-    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_AMIS_PATH": str(out / "amis.json")}
-    proc = subprocess.Popen([str(VENV / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    stop(proc)
-    sys.exit("moto did not start")
+    return compare_prowler.start_moto(out, {"MOTO_AMIS_PATH": str(out / "amis.json")}, tries=300)
 
 
 def moto_log(out, since):

@@ -42,13 +42,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_moto(out):
+def start_moto(out, extra_env=None, tries=100):
+    """moto on a free port, logging to OUT/moto.log; its URL and process."""
     port = free_port()
     log = open(out / "moto.log", "w")
+    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", **(extra_env or {})}
     proc = subprocess.Popen([str(VENV / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
-    for _ in range(100):
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    for _ in range(tries):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc, f"http://127.0.0.1:{port}"

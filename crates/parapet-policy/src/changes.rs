@@ -25,38 +25,24 @@ fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
     node.as_str()
 }
 
-/// Every string found under `key` in request parameters (including inside
-/// `items` lists, as EC2 writes them).
-fn ids(params: &Value, key: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(v) = params.get(key) {
-        if let Some(s) = v.as_str() {
-            out.push(s.to_string());
-        }
-        if let Some(items) = v.as_array() {
-            out.extend(items.iter().filter_map(|i| i.as_str()).map(str::to_string));
-        }
-    }
-    for (set, item_key) in [
-        ("instancesSet", "instanceId"),
-        ("resourceIdSet", "resourceId"),
-        ("resourcesSet", "resourceId"),
-    ] {
-        let items = params
-            .get(set)
-            .and_then(|s| s.get("items"))
-            .and_then(|i| i.as_array());
-        if item_key == key || (key == "resourceIds" && item_key == "resourceId") {
-            for item in items.into_iter().flatten() {
-                out.extend(
-                    item.get(item_key)
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string),
-                );
-            }
-        }
-    }
-    out
+/// The ids an EC2 request names: `key` as a string or a list, and each
+/// `item_key` of `set.items` (CloudTrail records EC2's lists that way).
+fn ids(params: &Value, key: &str, set: &str, item_key: &str) -> Vec<String> {
+    let direct = params
+        .get(key)
+        .into_iter()
+        .flat_map(|v| match v.as_array() {
+            Some(items) => items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>(),
+            None => v.as_str().into_iter().collect(),
+        });
+    let listed = params
+        .get(set)
+        .and_then(|s| s.get("items"))
+        .and_then(|i| i.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get(item_key).and_then(|v| v.as_str()));
+    direct.chain(listed).map(str::to_string).collect()
 }
 
 fn is_read_only(name: &str, event: &Value) -> bool {
@@ -183,7 +169,7 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
             }
         }
         "ec2.amazonaws.com" => {
-            for group in ids(params, "groupId") {
+            for group in ids(params, "groupId", "groupSet", "groupId") {
                 push(
                     ec2("security-group", &group),
                     "aws.ec2.security-group",
@@ -201,7 +187,7 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
                     );
                 }
             }
-            for instance in ids(params, "instanceId") {
+            for instance in ids(params, "instanceId", "instancesSet", "instanceId") {
                 push(ec2("instance", &instance), "aws.ec2.instance", "ec2", false);
             }
             if name == "RunInstances" {
@@ -244,7 +230,7 @@ pub fn changed_resources(event: &Value) -> Vec<ChangedResource> {
                 );
             }
             if name.contains("FlowLogs") {
-                for vpc in ids(params, "resourceIds") {
+                for vpc in ids(params, "resourceIds", "resourceIdSet", "resourceId") {
                     push(ec2("vpc", &vpc), "aws.ec2.vpc", "ec2", false);
                 }
             }
