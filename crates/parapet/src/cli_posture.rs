@@ -87,7 +87,9 @@ impl ScanCloudArgs {
         for s in &self.status {
             match s.as_str() {
                 "all" => out.extend([CheckStatus::Fail, CheckStatus::Unknown, CheckStatus::Pass]),
-                other => out.push(other.parse()?),
+                other => out.push(other.parse().map_err(|_| {
+                    format!("--status {other}: expected fail, unknown, pass or all")
+                })?),
             }
         }
         Ok(out)

@@ -9,26 +9,20 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use parapet_cloud::{collector_name, Collection, GLOBAL_SERVICES, SERVICE_KINDS};
-use parapet_core::{CoverageGap, Resource};
+use parapet_core::Resource;
 use parapet_logs::{discover_files, open_path, parse_chunk, TimeRange};
 use parapet_policy::{changed_resources, ChangedResource};
 use parapet_store::{SnapshotMeta, Store};
 
 use crate::cli_posture::ScanCloudArgs;
 use crate::inventory::now_rfc3339;
+use crate::scan::ToScan;
 
-/// The inventory to evaluate and the resources whose findings count.
-pub struct Rescan {
-    pub resources: Vec<Resource>,
-    pub gaps: Vec<CoverageGap>,
-    pub taken_at: String,
-    pub scope: HashSet<String>,
-}
-
-/// Every resource the events in `paths` changed; unreadable input is
-/// reported and skipped.
-pub fn read_changes(paths: &[PathBuf]) -> Vec<ChangedResource> {
+/// Every resource the events in `paths` changed, and how many input
+/// errors were reported (and skipped) on the way.
+pub fn read_changes(paths: &[PathBuf]) -> (Vec<ChangedResource>, usize) {
     let (files, errors) = discover_files(paths);
+    let mut failed = errors.len();
     for error in &errors {
         eprintln!("parapet: input error: {error}");
     }
@@ -38,6 +32,7 @@ pub fn read_changes(paths: &[PathBuf]) -> Vec<ChangedResource> {
             Ok(reader) => reader,
             Err(e) => {
                 eprintln!("parapet: input error: {}: {e}", file.display());
+                failed += 1;
                 continue;
             }
         };
@@ -45,6 +40,7 @@ pub fn read_changes(paths: &[PathBuf]) -> Vec<ChangedResource> {
             match chunk {
                 Ok(chunk) => {
                     let parsed = parse_chunk(chunk, &TimeRange::default());
+                    failed += parsed.errors.len();
                     for error in &parsed.errors {
                         eprintln!("parapet: input error: {error}");
                     }
@@ -52,11 +48,14 @@ pub fn read_changes(paths: &[PathBuf]) -> Vec<ChangedResource> {
                         changes.extend(changed_resources(&event.value));
                     }
                 }
-                Err(error) => eprintln!("parapet: input error: {error}"),
+                Err(error) => {
+                    failed += 1;
+                    eprintln!("parapet: input error: {error}");
+                }
             }
         }
     }
-    changes.into_iter().collect()
+    (changes.into_iter().collect(), failed)
 }
 
 fn kinds_of(service: &str) -> &'static [&'static str] {
@@ -86,8 +85,8 @@ fn merge(
     merged
 }
 
-pub fn rescan(args: &ScanCloudArgs, store: &mut Store) -> Result<Rescan> {
-    let changes = read_changes(&args.changed_by);
+pub fn rescan(args: &ScanCloudArgs, store: &mut Store) -> Result<ToScan> {
+    let (changes, input_errors) = read_changes(&args.changed_by);
     for change in &changes {
         eprintln!(
             "parapet scan cloud: {} changed {}",
@@ -168,10 +167,11 @@ pub fn rescan(args: &ScanCloudArgs, store: &mut Store) -> Result<Rescan> {
     } else {
         eprintln!("parapet scan cloud: the events change no resource Parapet checks");
     }
-    Ok(Rescan {
+    Ok(ToScan {
         resources,
         gaps,
         taken_at,
-        scope,
+        scope: Some(scope),
+        input_errors,
     })
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use parapet_core::{parse_rfc3339, CheckStatus, Finding, PolicyRuleMeta, Resource, Timestamp};
@@ -20,10 +21,18 @@ use crate::inventory::{now_rfc3339, open_store};
 use crate::Outcome;
 
 pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
+    // Every argument is checked before anything is collected or recorded.
     let statuses = args.statuses().map_err(anyhow::Error::msg)?;
-    let mut store = open_store(args.store())?;
-    let (resources, gaps, taken_at, scope) = inventory_to_scan(&args, &mut store)?;
+    let report = args.report.as_deref().map(ReportFormat::of).transpose()?;
     let rules = select_rules(&args)?;
+    let mut store = open_store(args.store())?;
+    let ToScan {
+        resources,
+        gaps,
+        taken_at,
+        scope,
+        input_errors,
+    } = inventory_to_scan(&args, &mut store)?;
     let now = parse_rfc3339(&taken_at).unwrap_or(Timestamp(0));
     let accounts: BTreeSet<String> = resources.iter().map(|r| r.account.clone()).collect();
     let inventory = Inventory::new(resources, now).with_gaps(gaps);
@@ -75,40 +84,48 @@ pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
         None => write_findings(&mut io::stdout().lock(), args.format, &shown, &context)?,
     }
     if let Some(id) = &args.framework {
-        report_compliance(id, &findings, &generated_at, args.report.as_deref())?;
+        let report = args.report.as_deref().zip(report);
+        report_compliance(id, &findings, &generated_at, report)?;
     }
     let failing = findings
         .iter()
         .any(|f| f.status == CheckStatus::Fail && f.muted.is_none() && f.severity >= args.fail_on);
-    Ok(if failing {
+    Ok(if input_errors > 0 {
+        eprintln!("parapet scan cloud: {input_errors} input errors");
+        Outcome::Errors
+    } else if failing {
         Outcome::Alerts
     } else {
         Outcome::Clean
     })
 }
 
-type Loaded = (
-    Vec<Resource>,
-    Vec<parapet_core::CoverageGap>,
-    String,
-    Option<std::collections::HashSet<String>>,
-);
+/// What a scan evaluates.
+pub struct ToScan {
+    pub resources: Vec<Resource>,
+    pub gaps: Vec<parapet_core::CoverageGap>,
+    /// When the state was observed.
+    pub taken_at: String,
+    /// The uids whose findings count (None: all).
+    pub scope: Option<std::collections::HashSet<String>>,
+    /// Unreadable input (`--changed-by` events), reported as it was met.
+    pub input_errors: usize,
+}
 
-/// The resources to evaluate, and the uids whose findings count (None: all).
-fn inventory_to_scan(args: &ScanCloudArgs, store: &mut Store) -> Result<Loaded> {
+fn inventory_to_scan(args: &ScanCloudArgs, store: &mut Store) -> Result<ToScan> {
     #[cfg(feature = "aws")]
     if !args.changed_by.is_empty() {
-        let rescan = crate::rescan::rescan(args, store)?;
-        return Ok((
-            rescan.resources,
-            rescan.gaps,
-            rescan.taken_at,
-            Some(rescan.scope),
-        ));
+        return crate::rescan::rescan(args, store);
     }
     let snapshot_ids = snapshots_to_scan(args, store)?;
     let (resources, gaps, taken_at) = load(store, &snapshot_ids)?;
-    Ok((resources, gaps, taken_at, None))
+    Ok(ToScan {
+        resources,
+        gaps,
+        taken_at,
+        scope: None,
+        input_errors: 0,
+    })
 }
 
 fn snapshots_to_scan(args: &ScanCloudArgs, store: &Store) -> Result<Vec<i64>> {
@@ -159,6 +176,9 @@ fn load(
 fn select_rules(args: &ScanCloudArgs) -> Result<Vec<RegisteredRule>> {
     let mut rules = builtin_rules();
     for dir in &args.rego {
+        if !dir.is_dir() {
+            bail!("--rules {}: not a folder of .rego rules", dir.display());
+        }
         let (custom, errors) = load_rego_rules(dir);
         for error in &errors {
             eprintln!("parapet: rule not loaded: {error}");
@@ -211,29 +231,45 @@ fn summarize(inventory: &Inventory, rules: &[RegisteredRule], findings: &[Findin
     );
 }
 
+/// The compliance report's format, from its file name.
+#[derive(Debug, Clone, Copy)]
+enum ReportFormat {
+    Html,
+    Json,
+}
+
+impl ReportFormat {
+    fn of(path: &Path) -> Result<ReportFormat> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Ok(ReportFormat::Json),
+            Some("html" | "htm") => Ok(ReportFormat::Html),
+            _ => bail!("--report {}: name it .html or .json", path.display()),
+        }
+    }
+}
+
 fn report_compliance(
     id: &str,
     findings: &[Finding],
     generated_at: &str,
-    path: Option<&std::path::Path>,
+    report: Option<(&Path, ReportFormat)>,
 ) -> Result<()> {
     let framework = framework(id).context("framework vanished")?;
-    let report = compliance(&framework, findings, generated_at);
+    let compliance = compliance(&framework, findings, generated_at);
     use parapet_core::ControlStatus as S;
     eprintln!(
         "parapet scan cloud: {}: {} pass, {} fail, {} unknown, {} not evaluated, {} manual",
-        report.framework,
-        report.count(S::Pass),
-        report.count(S::Fail),
-        report.count(S::Unknown),
-        report.count(S::NotEvaluated),
-        report.count(S::Manual)
+        compliance.framework,
+        compliance.count(S::Pass),
+        compliance.count(S::Fail),
+        compliance.count(S::Unknown),
+        compliance.count(S::NotEvaluated),
+        compliance.count(S::Manual)
     );
-    if let Some(path) = path {
-        let text = match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => sonic_rs::to_string_pretty(&compliance_json(&report))?,
-            Some("html") | Some("htm") => compliance_html(&report),
-            _ => bail!("--report {}: name it .html or .json", path.display()),
+    if let Some((path, format)) = report {
+        let text = match format {
+            ReportFormat::Json => sonic_rs::to_string_pretty(&compliance_json(&compliance))?,
+            ReportFormat::Html => compliance_html(&compliance),
         };
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -189,3 +189,81 @@ fail contains msg if {
         "{stdout}"
     );
 }
+
+/// Regression: a bad `--report` name used to fail only after the scan had
+/// been recorded; every argument is now checked before anything is stored.
+#[test]
+fn bad_arguments_are_refused_before_anything_is_recorded() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("parapet.db");
+    run(parapet()
+        .args(["import", "aws-config", "--db"])
+        .arg(&db)
+        .arg(sample()));
+    let report = home.path().join("cis.txt");
+    let missing = home.path().join("no-such-rules");
+    for (args, message) in [
+        (
+            vec![
+                "--framework",
+                "cis-aws-5.0",
+                "--report",
+                report.to_str().unwrap(),
+            ],
+            "name it .html or .json",
+        ),
+        (
+            vec!["--status", "failing"],
+            "--status failing: expected fail, unknown, pass or all",
+        ),
+        (
+            vec!["--rules", missing.to_str().unwrap()],
+            "not a folder of .rego rules",
+        ),
+        (
+            vec!["--framework", "cis-aws-9.9"],
+            "no framework `cis-aws-9.9`",
+        ),
+    ] {
+        let out = scan(&db, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let listed = run(parapet()
+        .args(["findings", "--format", "jsonl", "--db"])
+        .arg(&db));
+    assert!(listed.stdout.is_empty(), "nothing was recorded");
+}
+
+#[cfg(feature = "aws")]
+#[test]
+fn unreadable_change_events_are_named_and_fail_the_run() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("parapet.db");
+    run(parapet()
+        .args(["import", "aws-config", "--db"])
+        .arg(&db)
+        .arg(sample()));
+    let events = home.path().join("events.json");
+    std::fs::write(
+        &events,
+        "{\"Records\":[{\"eventSource\":\"ec2.amazonaws.com\"\nnot json\n",
+    )
+    .unwrap();
+    let out = run(parapet()
+        .args([
+            "scan",
+            "cloud",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--changed-by")
+        .arg(&events));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("events.json:2:1: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("1 input errors"), "{stderr}");
+}
