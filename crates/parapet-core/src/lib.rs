@@ -10,6 +10,7 @@ mod compliance;
 mod coverage;
 mod event;
 mod finding;
+mod json_depth;
 mod level;
 mod policy_document;
 mod resource;
@@ -22,6 +23,7 @@ pub use compliance::{ComplianceReport, ControlResult, ControlStatus, PolicyRuleM
 pub use coverage::CoverageGap;
 pub use event::{Event, Origin};
 pub use finding::{CheckStatus, Finding, ResourceRef, Span};
+pub use json_depth::{too_deep, MAX_JSON_DEPTH};
 pub use level::{Level, ParseLevelError};
 pub use policy_document::{allowed_principals, percent_decode};
 pub use resource::{AttrOrigin, AttrValue, Attribute, Provider, Relation, Resource};

@@ -28,6 +28,12 @@ pub struct Imported {
 }
 
 pub fn import_aws_config(source_name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
+    if parapet_core::too_deep(bytes) {
+        return Err(ImportError::Json {
+            source_name: source_name.to_string(),
+            reason: format!("nested deeper than {} levels", parapet_core::MAX_JSON_DEPTH),
+        });
+    }
     let snapshot: Value = sonic_rs::from_slice(bytes).map_err(|e| ImportError::Json {
         source_name: source_name.to_string(),
         reason: e.to_string(),

@@ -1,6 +1,7 @@
 //! JSON helpers for exports: values that are sometimes objects and
 //! sometimes JSON text, and conversion into attribute values.
 
+use parapet_core::{too_deep, MAX_JSON_DEPTH};
 use sonic_rs::{JsonValueTrait, Value};
 
 /// AWS Config writes some nested documents as JSON strings: parse those.
@@ -39,7 +40,12 @@ pub(crate) fn records(
     keys: &[&str],
 ) -> Result<Records, crate::aws_config::ImportError> {
     use sonic_rs::JsonContainerTrait;
-    let whole: Result<Value, _> = sonic_rs::from_slice(bytes);
+    // A document nested too deep is not parsed whole (it would overflow the
+    // stack); read line by line, each line is judged on its own.
+    let whole: Result<Value, _> = match too_deep(bytes) {
+        true => Err(()),
+        false => sonic_rs::from_slice(bytes).map_err(|_| ()),
+    };
     if let Ok(value) = whole {
         if let Some(items) = value.as_array() {
             return Ok(items
@@ -67,6 +73,11 @@ pub(crate) fn records(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        if too_deep(line) {
+            let reason = format!("JSON nested deeper than {MAX_JSON_DEPTH} levels");
+            out.push((format!("line {}", n + 1), Err(reason)));
+            continue;
+        }
         match sonic_rs::from_slice::<Value>(line) {
             Ok(value) => {
                 parsed_any = true;
@@ -76,9 +87,15 @@ pub(crate) fn records(
         }
     }
     if !parsed_any {
+        let first = out
+            .iter()
+            .find_map(|(place, record)| record.as_ref().err().map(|e| format!(" ({place}: {e})")));
         return Err(crate::aws_config::ImportError::Json {
             source_name: source_name.to_string(),
-            reason: "neither a JSON document nor JSON lines".into(),
+            reason: format!(
+                "neither a JSON document nor JSON lines{}",
+                first.unwrap_or_default()
+            ),
         });
     }
     Ok(out)

@@ -161,7 +161,7 @@ impl ChunkReader {
             return Err(self.io_error(&e));
         }
         self.offset += first_line.len() as u64;
-        let whole = !crate::depth::too_deep(&first_line)
+        let whole = !parapet_core::too_deep(&first_line)
             && sonic_rs::from_slice::<sonic_rs::Value>(&first_line).is_ok();
         self.carry = first_line;
         Ok(Some(if whole {

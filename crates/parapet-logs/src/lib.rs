@@ -9,7 +9,6 @@
 
 mod chunk;
 mod cloudtrail;
-mod depth;
 mod discover;
 mod error;
 mod parse;

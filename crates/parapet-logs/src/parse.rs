@@ -7,8 +7,8 @@ use sonic_rs::{JsonValueMutTrait, JsonValueTrait, Value};
 
 use crate::chunk::{Chunk, ChunkKind};
 use crate::cloudtrail::is_cloudtrail_record;
-use crate::depth::{too_deep, MAX_DEPTH};
 use crate::error::{Location, ReadError};
+use parapet_core::{too_deep, MAX_JSON_DEPTH as MAX_DEPTH};
 
 /// Keeps events with `since <= eventTime < until`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

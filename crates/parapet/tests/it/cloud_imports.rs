@@ -139,3 +139,29 @@ fn broken_records_are_named_and_the_rest_is_imported() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty.json: not JSON"));
 }
+
+/// Regression: an export nested hundreds of thousands of levels deep
+/// overflowed the stack (sonic-rs parses recursively) and aborted the process.
+#[test]
+fn hostile_nesting_is_refused_not_a_crash() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("p.db");
+    let deep = home.path().join("deep.json");
+    std::fs::write(
+        &deep,
+        format!("{}{}", "[".repeat(200_000), "]".repeat(200_000)),
+    )
+    .unwrap();
+    for format in ["aws-config", "azure-resource-graph", "gcp-asset-inventory"] {
+        let out = run(parapet()
+            .args(["import", format, "--db"])
+            .arg(&db)
+            .arg(&deep));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
+        assert!(
+            stderr.contains("nested deeper than 256 levels"),
+            "{format}: {stderr}"
+        );
+    }
+}
