@@ -32,6 +32,44 @@ use crate::rule::{fail, pass, RegisteredRule, Rule, RuleInfo, Unknown, Verdict};
 /// Largest custom rule file read.
 const MAX_REGO_BYTES: u64 = 1 << 20;
 
+/// Deepest bracket nesting accepted: the interpreter parses recursively and
+/// stalls on pathological nesting; real policies stay far below.
+const MAX_REGO_NESTING: usize = 64;
+
+/// The deepest nesting of `(`, `[` and `{` outside strings and comments.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    for c in text.chars() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        if let Some(q) = quote {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') if q == '"' => escaped = true,
+                (false, c) if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => comment = true,
+            '"' | '`' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {field}: {reason}")]
 pub struct RegoError {
@@ -78,6 +116,13 @@ fn string_field(meta: &sonic_rs::Value, file: &str, field: &str) -> Result<Strin
 }
 
 fn load_one(file: &str, text: &str) -> Result<RegisteredRule, RegoError> {
+    if nesting(text) > MAX_REGO_NESTING {
+        return Err(error(
+            file,
+            "rego",
+            format!("brackets nested deeper than {MAX_REGO_NESTING} levels"),
+        ));
+    }
     let package = package_of(text).ok_or_else(|| error(file, "package", "no `package` line"))?;
     let mut engine = Engine::new();
     engine
@@ -256,5 +301,31 @@ impl Rule for RegoRule {
             return Err(Unknown(unknown.join("; ")));
         }
         pass("no `fail` message")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a policy nested 100,000 brackets deep kept the
+    /// interpreter's parser busy for minutes.
+    #[test]
+    fn pathological_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "package p\nx := {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let error = load_one("deep.rego", &deep).err().unwrap();
+        assert_eq!(error.field, "rego");
+        assert!(error.reason.contains("nested deeper than 64"));
+        let quoted = format!(
+            "package p\n# {}\nx := \"{}\"\n",
+            "[".repeat(100),
+            "{".repeat(100)
+        );
+        assert_eq!(nesting(&quoted), 0);
+        assert_eq!(nesting("a := [{\"b\": (1)}]"), 3);
     }
 }
