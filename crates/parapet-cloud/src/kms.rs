@@ -62,6 +62,11 @@ async fn key(kms: &Client, region: &str, ctx: &Ctx, id: &str, arn: &str) -> Reso
                 meta.and_then(|m| m.key_spec()).map(|s| s.as_str()),
                 &origin,
             );
+            r.set(
+                "key_usage",
+                meta.and_then(|m| m.key_usage()).map(|s| s.as_str()),
+                &origin,
+            );
         }
         None => r.unknown("key_manager", &origin),
     }

@@ -16,6 +16,8 @@ pub enum Provider {
     Aws,
     Azure,
     Gcp,
+    /// Kubernetes objects (manifests today).
+    Kubernetes,
 }
 
 impl fmt::Display for Provider {
@@ -24,6 +26,7 @@ impl fmt::Display for Provider {
             Provider::Aws => "aws",
             Provider::Azure => "azure",
             Provider::Gcp => "gcp",
+            Provider::Kubernetes => "kubernetes",
         })
     }
 }

@@ -1,25 +1,10 @@
 //! The built-in AWS rules, one file each under `aws/`. Adding a rule adds
 //! its file, one line here and its fixture.
 
-use crate::docs::RuleDocs;
-use crate::rule::RegisteredRule;
-
-macro_rules! registry {
-    ($($module:ident :: $rule:ident),* $(,)?) => {
-        $(mod $module;)*
-
-        /// Every built-in AWS rule with the documentation of its file.
-        pub(crate) fn rules() -> Vec<RegisteredRule> {
-            vec![$(RegisteredRule {
-                rule: Box::new($module::$rule),
-                docs: RuleDocs::from_source(include_str!(concat!("aws/", stringify!($module), ".rs"))),
-                source: "builtin".to_string(),
-            }),*]
-        }
-    };
-}
+use crate::registry::registry;
 
 registry! {
+    "aws";
     config_recorder_off::ConfigRecorderOff,
     cloudtrail_not_multi_region::CloudTrailNotMultiRegion,
     cloudtrail_log_validation_disabled::CloudTrailLogValidationDisabled,

@@ -69,6 +69,12 @@ impl RuleDocs {
         self.block("Example", "hcl", Some("Use instead:"))
     }
 
+    /// The compliant example: Terraform, or a manifest for Kubernetes rules.
+    pub fn fix(&self) -> Option<String> {
+        self.terraform_fix()
+            .or_else(|| self.block("Example", "yaml", Some("Use instead:")))
+    }
+
     /// The non-compliant Terraform of the Example section.
     pub fn terraform_bad(&self) -> Option<String> {
         self.block("Example", "hcl", None)

@@ -14,9 +14,12 @@ mod document;
 mod engine;
 mod frameworks;
 mod inventory;
+mod k8s;
 mod monitoring;
 mod network;
+mod pod;
 mod public_access_block;
+mod registry;
 mod rego;
 mod rule;
 
@@ -31,6 +34,7 @@ pub use rule::{Check, RegisteredRule, Rule, RuleInfo, Unknown, Verdict};
 /// Every built-in rule, sorted by id.
 pub fn builtin_rules() -> Vec<RegisteredRule> {
     let mut rules = aws::rules();
+    rules.extend(k8s::rules());
     rules.sort_by(|a, b| a.info().id.cmp(&b.info().id));
     rules
 }

@@ -27,8 +27,8 @@ pub fn compliance_json(report: &ComplianceReport) -> Value {
     value
 }
 
-/// Text safe inside HTML elements and attribute values.
-fn escape(text: &str) -> String {
+/// Text safe inside HTML and XML elements and attribute values.
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -37,6 +37,8 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // XML 1.0 has no representation for most control characters.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -20,6 +20,7 @@ pub enum FindingFormat {
     Ocsf,
     Asff,
     Sarif,
+    Junit,
 }
 
 impl FromStr for FindingFormat {
@@ -34,9 +35,10 @@ impl FromStr for FindingFormat {
             "ocsf" => FindingFormat::Ocsf,
             "asff" => FindingFormat::Asff,
             "sarif" => FindingFormat::Sarif,
+            "junit" => FindingFormat::Junit,
             other => {
                 return Err(format!(
-                    "unknown format `{other}`; expected one of table, json, jsonl, csv, ocsf, asff, sarif"
+                    "unknown format `{other}`; expected one of table, json, jsonl, csv, ocsf, asff, sarif, junit"
                 ))
             }
         })
@@ -64,6 +66,7 @@ pub fn write_findings(
 ) -> io::Result<()> {
     match format {
         FindingFormat::Table => write_table(out, findings),
+        FindingFormat::Junit => crate::junit::write_junit(out, findings, context),
         FindingFormat::Csv => write_csv(out, findings),
         FindingFormat::Jsonl => {
             for finding in findings {
@@ -125,19 +128,17 @@ fn write_table(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
                 status,
                 f.severity.as_str().to_string(),
                 f.rule_id.clone(),
-                format!("{}/{}", f.resource.account, f.resource.region),
+                match &f.location {
+                    Some(at) => format!("{}:{}", at.path, at.line),
+                    None => format!("{}/{}", f.resource.account, f.resource.region),
+                },
                 f.resource.name.clone(),
                 f.evidence.clone(),
             ]
         })
         .collect();
     let headers = [
-        "STATUS",
-        "SEVERITY",
-        "RULE",
-        "ACCOUNT/REGION",
-        "RESOURCE",
-        "EVIDENCE",
+        "STATUS", "SEVERITY", "RULE", "WHERE", "RESOURCE", "EVIDENCE",
     ];
     let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
     for row in &rows {

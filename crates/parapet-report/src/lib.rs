@@ -6,6 +6,7 @@ mod compliance_report;
 mod finding_formats;
 mod findings;
 mod flat;
+mod junit;
 mod ocsf;
 mod table;
 

@@ -17,6 +17,38 @@ pub enum ScanCommand {
     /// rules. Exit code: 0 nothing failing, 1 unmuted failures at or above
     /// --fail-on, 2 an error.
     Cloud(Box<ScanCloudArgs>),
+    /// Check Terraform (HCL, tfvars, local modules, plan JSON),
+    /// CloudFormation and Kubernetes manifests before deploy, with the same
+    /// rules. Never uses the network. Exit code: 0 nothing failing, 1
+    /// unsuppressed failures at or above --fail-on, 2 a file could not be
+    /// read or parsed (the rest is still scanned).
+    Iac(ScanIacArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanIacArgs {
+    /// A folder (scanned recursively) or one file.
+    pub path: PathBuf,
+    #[arg(long, short = 'f', default_value = "table", value_parser = parse_finding_format)]
+    pub format: FindingFormat,
+    /// Which verdicts to print (comma-separated: fail, unknown, pass, all).
+    #[arg(long, value_delimiter = ',', default_value = "fail")]
+    pub status: Vec<String>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub rule: Vec<String>,
+    /// Exit with 1 when an unsuppressed failure is at or above this severity.
+    #[arg(long, default_value = "informational", value_parser = parse_level)]
+    pub fail_on: Level,
+    /// A Terraform input for root modules, `NAME=VALUE` (as `terraform -var`).
+    #[arg(long = "var")]
+    pub vars: Vec<String>,
+    /// A tfvars file for root modules (as `terraform -var-file`).
+    #[arg(long = "var-file")]
+    pub var_files: Vec<PathBuf>,
+    /// Write the findings here instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -83,17 +115,24 @@ impl ScanCloudArgs {
 
     /// The statuses to print.
     pub fn statuses(&self) -> Result<Vec<CheckStatus>, String> {
-        let mut out = Vec::new();
-        for s in &self.status {
-            match s.as_str() {
-                "all" => out.extend([CheckStatus::Fail, CheckStatus::Unknown, CheckStatus::Pass]),
-                other => out.push(other.parse().map_err(|_| {
+        parse_statuses(&self.status)
+    }
+}
+
+/// `--status fail,unknown` (or `all`) as verdicts.
+pub fn parse_statuses(status: &[String]) -> Result<Vec<CheckStatus>, String> {
+    let mut out = Vec::new();
+    for s in status {
+        match s.as_str() {
+            "all" => out.extend([CheckStatus::Fail, CheckStatus::Unknown, CheckStatus::Pass]),
+            other => {
+                out.push(other.parse().map_err(|_| {
                     format!("--status {other}: expected fail, unknown, pass or all")
-                })?),
+                })?)
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ mod pipeline;
 mod rescan;
 mod rules;
 mod scan;
+mod scan_iac;
 mod synth;
 
 use std::io::{self, Write};
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         Command::Inventory(InventoryCommand::Show(args)) => inventory::show(args),
         Command::Inventory(InventoryCommand::Diff(args)) => inventory::diff(args),
         Command::Scan(ScanCommand::Cloud(args)) => scan::cloud(*args),
+        Command::Scan(ScanCommand::Iac(args)) => scan_iac::iac(args),
         Command::Findings(args) => findings::list(args),
         Command::Mute(MuteCommand::Add(args)) => findings::mute_add(args),
         Command::Mute(MuteCommand::List(args)) => findings::mute_list(args),

@@ -53,8 +53,14 @@ impl Rule for CloudTrailBucketNotLogged {
         let Some(name) = trail.need_opt_str("s3_bucket")? else {
             return Err(Unknown("the trail names no bucket".into()));
         };
+        // By ARN for a live account; by name for templates.
         let bucket = inventory
             .get(&format!("arn:aws:s3:::{name}"))
+            .or_else(|| {
+                inventory
+                    .in_account(&trail.account, "aws.s3.bucket")
+                    .find(|b| b.name == name)
+            })
             .ok_or_else(|| Unknown(format!("bucket `{name}` is not in this inventory")))?;
         let logged = bucket.need_bool("logging.enabled")?;
         verdict(

@@ -55,7 +55,9 @@ impl Rule for KmsKeyRotationDisabled {
             return Ok(Check::Skip);
         }
         // Rotation exists for enabled symmetric keys only.
-        let symmetric = key.str("key_spec").is_none_or(|s| s == "SYMMETRIC_DEFAULT");
+        // Only symmetric encryption keys rotate (not signing or HMAC keys).
+        let symmetric = key.str("key_spec").is_none_or(|s| s == "SYMMETRIC_DEFAULT")
+            && key.str("key_usage").is_none_or(|u| u == "ENCRYPT_DECRYPT");
         let enabled = key.str("key_state").is_none_or(|s| s == "Enabled");
         if !symmetric || !enabled {
             return Ok(Check::Skip);

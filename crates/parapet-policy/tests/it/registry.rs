@@ -25,6 +25,12 @@ fn ids_are_unique_and_docs_complete() {
             problems.push(format!("{id}: duplicate name {}", info.name));
         }
         let parts: Vec<&str> = id.split('-').collect();
+        let parts: Vec<&str> = if parts.len() == 2 {
+            // K8S-001: Kubernetes rules have no service part.
+            vec![parts[0], "", parts[1]]
+        } else {
+            parts
+        };
         if parts.len() != 3 || parts[2].len() != 3 || !parts[2].bytes().all(|b| b.is_ascii_digit())
         {
             problems.push(format!("{id}: ids look like AWS-S3-001"));
@@ -38,9 +44,9 @@ fn ids_are_unique_and_docs_complete() {
         if rule.docs.remediation_cli().is_none() {
             problems.push(format!("{id}: Remediation has no ```sh block"));
         }
-        if rule.docs.terraform_fix().is_none() {
+        if rule.docs.fix().is_none() {
             problems.push(format!(
-                "{id}: Example has no ```hcl block after `Use instead:`"
+                "{id}: Example has no ```hcl (or ```yaml) block after `Use instead:`"
             ));
         }
         if rule.docs.references().is_empty() {

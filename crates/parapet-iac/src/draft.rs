@@ -1,0 +1,136 @@
+//! A Resource being built from a template: every attribute carries the line
+//! it was written on (or the resource's line, for a provider default), and
+//! a value the template cannot resolve is recorded as unknown.
+
+use std::collections::BTreeMap;
+
+use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
+
+use crate::value::Value;
+
+pub(crate) struct Draft {
+    pub resource: Resource,
+    path: String,
+    line: u32,
+    lines: BTreeMap<String, u32>,
+}
+
+impl Draft {
+    pub fn new(
+        provider: Provider,
+        kind: &str,
+        uid: String,
+        name: String,
+        path: &str,
+        line: u32,
+        lines: BTreeMap<String, u32>,
+    ) -> Draft {
+        Draft {
+            resource: Resource::new(provider, kind, uid, name),
+            path: path.to_string(),
+            line,
+            lines,
+        }
+    }
+
+    /// Where `key` was written, or the resource itself for a default.
+    pub fn origin(&self, key: &str) -> AttrOrigin {
+        AttrOrigin::File {
+            path: self.path.clone(),
+            line: self.lines.get(key).copied().unwrap_or(self.line),
+            column: 1,
+        }
+    }
+
+    /// `attr` from the template's `key`; absent or null is the provider's
+    /// `default`; unresolvable is unknown.
+    pub fn put(
+        &mut self,
+        attr: &str,
+        key: &str,
+        value: Option<&Value>,
+        default: impl Into<AttrValue>,
+    ) {
+        match value {
+            None | Some(Value::Null) => self.known(attr, key, default.into()),
+            Some(value) => self.put_value(attr, key, value),
+        }
+    }
+
+    /// `attr` as the template computes it, known or not.
+    pub fn put_value(&mut self, attr: &str, key: &str, value: &Value) {
+        let origin = self.origin(key);
+        match value.to_attr() {
+            Some(v) => self.resource.set(attr, v, &origin),
+            None => self.resource.unknown(attr, &origin),
+        }
+    }
+
+    pub fn known(&mut self, attr: &str, key: &str, value: AttrValue) {
+        let origin = self.origin(key);
+        self.resource.set(attr, value, &origin);
+    }
+
+    pub fn unknown(&mut self, attr: &str, key: &str) {
+        let origin = self.origin(key);
+        self.resource.unknown(attr, &origin);
+    }
+
+    /// A boolean setting; strings `"true"`/`"Enabled"` count as on.
+    pub fn put_bool(&mut self, attr: &str, key: &str, value: Option<&Value>, default: bool) {
+        match value {
+            None | Some(Value::Null) => self.known(attr, key, AttrValue::Bool(default)),
+            Some(v) if v.is_unknown() => self.unknown(attr, key),
+            Some(v) => match v.as_bool().or_else(|| enabled_word(v)) {
+                Some(b) => self.known(attr, key, AttrValue::Bool(b)),
+                None => self.unknown(attr, key),
+            },
+        }
+    }
+
+    /// A resource policy given as JSON text (or a map): the document and
+    /// the principals it allows, as the live collectors record them.
+    pub fn put_policy(&mut self, attr: &str, key: &str, value: Option<&Value>) {
+        let principals_attr = format!("{attr}.principals");
+        let document = match value {
+            None | Some(Value::Null) => {
+                self.known(attr, key, AttrValue::Null);
+                self.known(&principals_attr, key, AttrValue::List(Vec::new()));
+                return;
+            }
+            Some(Value::Str(text)) => text.clone(),
+            Some(map @ Value::Map(_)) => map.to_json().unwrap_or_default(),
+            Some(_) => String::new(),
+        };
+        let parsed = sonic_rs::from_str::<sonic_rs::Value>(&document)
+            .ok()
+            .filter(|_| !parapet_core::too_deep(document.as_bytes()));
+        match parsed {
+            Some(json) => {
+                let principals = parapet_core::allowed_principals(&document);
+                for principal in &principals {
+                    self.resource.relate("grants-access-to", principal.clone());
+                }
+                self.known(attr, key, AttrValue::from_json(&json));
+                self.known(&principals_attr, key, principals.into());
+            }
+            None => {
+                self.unknown(attr, key);
+                self.unknown(&principals_attr, key);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Resource {
+        self.resource.normalize();
+        self.resource
+    }
+}
+
+fn enabled_word(value: &Value) -> Option<bool> {
+    match value.as_str()? {
+        "Enabled" | "ENABLED" | "enabled" => Some(true),
+        "Disabled" | "DISABLED" | "disabled" | "Suspended" => Some(false),
+        _ => None,
+    }
+}

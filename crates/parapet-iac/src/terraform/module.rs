@@ -1,0 +1,371 @@
+//! Terraform modules: a folder's `.tf` files evaluated together, inputs
+//! from the caller (or tfvars for a root module), locals to a fixed point,
+//! local child modules instantiated under `module.NAME.`, and each resource
+//! expanded by `count` / `for_each` into its instances.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+
+use super::eval::{instance_key, pairs, Evaluator, Scope, MAX_ELEMENTS};
+use crate::lines::LineIndex;
+use crate::value::Value;
+
+/// Module calls deeper than this are not followed.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// One parsed `.tf` file.
+pub(crate) struct TfFile {
+    /// Relative to the scanned root, `/`-separated.
+    pub path: String,
+    pub lines: LineIndex,
+    pub body: Body,
+}
+
+/// One resource instance as configured.
+#[derive(Debug, Clone)]
+pub struct TfResource {
+    /// `module.net.aws_security_group.web["a"]`.
+    pub address: String,
+    /// The address without instance keys: what references name.
+    pub base_address: String,
+    /// `aws_security_group`.
+    pub kind: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub values: BTreeMap<String, Value>,
+    /// Line of each top-level attribute or block.
+    pub lines: BTreeMap<String, u32>,
+}
+
+/// The parsed tree: module folders and their files.
+pub(crate) struct Tree {
+    pub root: PathBuf,
+    pub dirs: BTreeMap<PathBuf, Vec<TfFile>>,
+}
+
+#[derive(Default)]
+pub(crate) struct Output {
+    pub resources: Vec<TfResource>,
+    pub notices: Vec<String>,
+}
+
+impl Tree {
+    /// Folders that some other folder calls as a local module.
+    pub fn called_modules(&self) -> Vec<PathBuf> {
+        let mut called = Vec::new();
+        for (dir, files) in &self.dirs {
+            for file in files {
+                for block in file.body.blocks().filter(|b| b.ident.as_str() == "module") {
+                    if let Some(child) =
+                        block_source(block).and_then(|s| self.local_source(dir, &s))
+                    {
+                        called.push(child);
+                    }
+                }
+            }
+        }
+        called
+    }
+
+    /// A local module source as a folder of the tree; None for remote
+    /// sources and for paths that leave the scanned root.
+    fn local_source(&self, dir: &Path, source: &str) -> Option<PathBuf> {
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let joined = normalize(&dir.join(source));
+        joined.starts_with(&self.root).then_some(joined)
+    }
+
+    /// Evaluates `dir` as a module instance; returns its outputs.
+    pub fn instantiate(
+        &self,
+        dir: &Path,
+        inputs: BTreeMap<String, Value>,
+        prefix: &str,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Output,
+    ) -> BTreeMap<String, Value> {
+        let Some(files) = self.dirs.get(dir) else {
+            return BTreeMap::new();
+        };
+        stack.push(dir.to_path_buf());
+        let mut scope = Scope {
+            prefix: prefix.to_string(),
+            path_module: relative(&self.root, dir),
+            path_root: ".".to_string(),
+            ..Scope::default()
+        };
+        let blocks = || {
+            files
+                .iter()
+                .flat_map(|f| f.body.blocks().map(move |b| (f, b)))
+        };
+        for (_, block) in blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("resource", [kind, name]) => {
+                    scope
+                        .resources
+                        .insert((kind.to_string(), name.to_string()), block);
+                }
+                ("data", [kind, name]) => {
+                    scope
+                        .data
+                        .insert((kind.to_string(), name.to_string()), block);
+                }
+                _ => {}
+            }
+        }
+        scope.vars = variables(blocks().map(|(_, b)| b), &inputs);
+        let locals: Vec<(&str, &Expression)> = blocks()
+            .filter(|(_, b)| b.ident.as_str() == "locals")
+            .flat_map(|(_, b)| b.body.attributes().map(|a| (a.key.as_str(), &a.value)))
+            .collect();
+        scope.locals = fixed_point(&scope, &locals);
+        for (_, block) in blocks().filter(|(_, b)| b.ident.as_str() == "module") {
+            let outputs = self.call(dir, &scope, block, stack, out);
+            let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+            scope.modules.insert(name.to_string(), Value::Map(outputs));
+        }
+        scope.locals = fixed_point(&scope, &locals);
+        for (file, block) in blocks().filter(|(_, b)| b.ident.as_str() == "resource") {
+            expand(&scope, file, block, &mut out.resources);
+        }
+        let mut outputs = BTreeMap::new();
+        for (_, block) in blocks().filter(|(_, b)| b.ident.as_str() == "output") {
+            let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+            let value = match block.body.get_attribute("value") {
+                Some(attribute) => Evaluator::new(&scope).value(&attribute.value),
+                None => Value::unknown(),
+            };
+            outputs.insert(name.to_string(), value);
+        }
+        stack.pop();
+        outputs
+    }
+
+    fn call(
+        &self,
+        dir: &Path,
+        scope: &Scope,
+        block: &Block,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Output,
+    ) -> BTreeMap<String, Value> {
+        let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let here = format!("{}module.{name}", scope.prefix);
+        let Some(source) = block_source(block) else {
+            out.notices
+                .push(format!("{here}: no literal `source`; not scanned"));
+            return BTreeMap::new();
+        };
+        let Some(child) = self.local_source(dir, &source) else {
+            out.notices.push(format!(
+                "{here}: module source `{source}` is not a local folder inside the scanned tree; \
+                 Parapet never fetches modules, so its resources are not scanned"
+            ));
+            return BTreeMap::new();
+        };
+        if stack.contains(&child) || stack.len() >= MAX_MODULE_DEPTH {
+            out.notices.push(format!("{here}: module `{source}` calls itself or nests past {MAX_MODULE_DEPTH} levels; not followed"));
+            return BTreeMap::new();
+        }
+        if !self.dirs.contains_key(&child) {
+            out.notices
+                .push(format!("{here}: module folder `{source}` has no .tf files"));
+            return BTreeMap::new();
+        }
+        let mut evaluator = Evaluator::new(scope);
+        let inputs = block
+            .body
+            .attributes()
+            .filter(|a| {
+                !matches!(
+                    a.key.as_str(),
+                    "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+                )
+            })
+            .map(|a| (a.key.as_str().to_string(), evaluator.value(&a.value)))
+            .collect();
+        self.instantiate(&child, inputs, &format!("{here}."), stack, out)
+    }
+}
+
+fn block_source(block: &Block) -> Option<String> {
+    match &block.body.get_attribute("source")?.value {
+        Expression::String(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// Input values: the caller's (or tfvars), else the default, else Unknown.
+fn variables<'a>(
+    blocks: impl Iterator<Item = &'a Block>,
+    inputs: &BTreeMap<String, Value>,
+) -> BTreeMap<String, Value> {
+    let empty = Scope::default();
+    let mut vars = BTreeMap::new();
+    for block in blocks.filter(|b| b.ident.as_str() == "variable") {
+        let Some(name) = block.labels.first().map(|l| l.as_str()) else {
+            continue;
+        };
+        let value = match (inputs.get(name), block.body.get_attribute("default")) {
+            (Some(value), _) => value.clone(),
+            (None, Some(default)) => Evaluator::new(&empty).value(&default.value),
+            (None, None) => Value::unknown(),
+        };
+        vars.insert(name.to_string(), value);
+    }
+    vars
+}
+
+/// Locals may name each other in any order: evaluate until nothing changes.
+fn fixed_point(scope: &Scope, locals: &[(&str, &Expression)]) -> BTreeMap<String, Value> {
+    let mut current = scope.locals.clone();
+    for _ in 0..=locals.len().min(64) {
+        let probe = Scope {
+            locals: current.clone(),
+            ..shallow(scope)
+        };
+        let mut evaluator = Evaluator::new(&probe);
+        let next: BTreeMap<String, Value> = locals
+            .iter()
+            .map(|(name, expr)| (name.to_string(), evaluator.value(expr)))
+            .collect();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn shallow<'a>(scope: &Scope<'a>) -> Scope<'a> {
+    Scope {
+        vars: scope.vars.clone(),
+        locals: BTreeMap::new(),
+        modules: scope.modules.clone(),
+        resources: scope.resources.clone(),
+        data: scope.data.clone(),
+        path_module: scope.path_module.clone(),
+        path_root: scope.path_root.clone(),
+        prefix: scope.prefix.clone(),
+    }
+}
+
+/// One resource block as its instances.
+fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>) {
+    let (Some(kind), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
+        return;
+    };
+    let base_address = format!("{}{}.{}", scope.prefix, kind.as_str(), name.as_str());
+    let span = block.span().unwrap_or_default();
+    let (line, column) = file.lines.position(span.start);
+    let (end_line, _) = file.lines.position(span.end.saturating_sub(1));
+    let mut evaluator = Evaluator::new(scope);
+    let count = block
+        .body
+        .get_attribute("count")
+        .map(|a| evaluator.value(&a.value));
+    let for_each = block
+        .body
+        .get_attribute("for_each")
+        .map(|a| evaluator.value(&a.value));
+    let instances: Vec<(String, BTreeMap<String, Value>)> = match (count, for_each) {
+        (Some(count), _) => match count.as_i64() {
+            Some(n) => (0..n.clamp(0, MAX_ELEMENTS as i64))
+                .map(|i| {
+                    let index = Value::Number(i as f64);
+                    let frame = BTreeMap::from([(
+                        "count".to_string(),
+                        Value::Map(BTreeMap::from([("index".to_string(), index.clone())])),
+                    )]);
+                    (instance_key(&index), frame)
+                })
+                .collect(),
+            // Unknown count: one instance stands for all of them.
+            None => vec![(
+                String::new(),
+                BTreeMap::from([("count".to_string(), Value::unknown())]),
+            )],
+        },
+        (None, Some(collection)) => match pairs(collection) {
+            Ok(items) => items
+                .into_iter()
+                .map(|(key, value)| {
+                    // A set iterates by its members: each.key is the member.
+                    let key = if key.as_str().is_some() {
+                        key
+                    } else {
+                        value.clone()
+                    };
+                    let frame = BTreeMap::from([(
+                        "each".to_string(),
+                        Value::Map(BTreeMap::from([
+                            ("key".to_string(), key.clone()),
+                            ("value".to_string(), value),
+                        ])),
+                    )]);
+                    (instance_key(&key), frame)
+                })
+                .collect(),
+            Err(_) => vec![(
+                String::new(),
+                BTreeMap::from([("each".to_string(), Value::unknown())]),
+            )],
+        },
+        (None, None) => vec![(String::new(), BTreeMap::new())],
+    };
+    for (key, frame) in instances {
+        let evaluated = Evaluator::new(scope).with_frame(frame).body(&block.body);
+        let lines = evaluated
+            .offsets
+            .iter()
+            .map(|(k, offset)| (k.clone(), file.lines.position(*offset).0))
+            .collect();
+        out.push(TfResource {
+            address: format!("{base_address}{key}"),
+            base_address: base_address.clone(),
+            kind: kind.as_str().to_string(),
+            path: file.path.clone(),
+            line,
+            column,
+            end_line,
+            values: evaluated.value,
+            lines,
+        });
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system (so a symlink
+/// cannot lead the scan out of the tree).
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let text = rel.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
+}
