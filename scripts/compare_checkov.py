@@ -363,238 +363,287 @@ def combine_parapet(verdicts):
     return PASS
 
 
-def k8s_key_checkov(rec):
+def rtype_of(address):
+    return split_address(address)[1]
+
+
+MODULE_BLOCK = re.compile(r'^module\s+"([^"]+)"\s*\{')
+SOURCE_ATTR = re.compile(r'^\s*source\s*=\s*"([^"]+)"')
+
+
+class ModuleCalls:
+    """Which folders call which local module under which name, read from the
+    tree: resolves `module.a.module.b.aws_x.y` declared in a module folder to
+    the root module folders it is instantiated from."""
+
+    def __init__(self, tree):
+        self.callers = collections.defaultdict(set)  # (name, target dir) -> caller dirs
+        self.called = set()
+        for dirpath, dirnames, filenames in os.walk(tree):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for fn in filenames:
+                if not fn.endswith(".tf"):
+                    continue
+                path = os.path.join(dirpath, fn)
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        lines = f.read().splitlines()
+                except OSError:
+                    continue
+                name = None
+                for line in lines:
+                    m = MODULE_BLOCK.match(line)
+                    if m:
+                        name = m.group(1)
+                        continue
+                    if name:
+                        m = SOURCE_ATTR.match(line)
+                        if m:
+                            src = m.group(1)
+                            if src.startswith(("./", "../")):
+                                target = os.path.relpath(os.path.normpath(os.path.join(dirpath, src)), tree)
+                                caller = os.path.relpath(dirpath, tree)
+                                self.callers[(name, norm_path(target) or ".")].add(norm_path(caller) or ".")
+                                self.called.add(norm_path(target) or ".")
+                            name = None
+                        elif line.startswith("}"):
+                            name = None
+
+    def roots(self, address, decl_dir):
+        """Root folders instantiating the resource at `address` declared in
+        `decl_dir`; {decl_dir} when it is not a module address."""
+        chain = re.findall(r"module\.([^.\[]+)(?:\[[^\]]*\])?\.", address)
+        dirs = {decl_dir}
+        for name in reversed(chain):
+            nxt = set()
+            for d in dirs:
+                nxt |= self.callers.get((name, d), set())
+            dirs = nxt
+        return dirs
+
+
+class Atom:
+    """One verdict of one check/rule on one resource instance."""
+    __slots__ = ("side", "member", "verdict", "root", "mod_dir", "address", "file", "line", "evidence")
+
+    def __init__(self, **kw):
+        for k in self.__slots__:
+            setattr(self, k, kw.get(k))
+
+
+def k8s_checkov(rec):
     parts = rec["resource"].split(".", 2)
     if len(parts) != 3:
         return None
     kind, ns, name = parts
-    return ("k8s", rec["file_path"], kind, ns or "default", name)
+    return f"{kind}/{ns or 'default'}/{name}"
 
 
-def k8s_key_parapet(f):
-    addr = f["address"]
-    addr = re.sub(r"#\d+$", "", addr)
-    parts = addr.split("/")
-    if len(parts) == 3:
-        kind, ns, name = parts
-    elif len(parts) == 2:
-        kind, name = parts
-        ns = "default"
-    else:
-        return None
-    return ("k8s", f["uid_path"] or f["path"], kind, ns, name)
+def k8s_parapet(f):
+    return re.sub(r"#\d+$", "", f["address"])
 
 
-def build_checkov_units(records, groups_by_check, src, tree):
-    """-> dict group_index -> dict unit_key -> info. unit_key for Terraform is
-    ('tf', root_dir, address); info has members {check_id: [verdicts]}."""
-    units = collections.defaultdict(dict)
+def checkov_atoms(records, groups_by_check, src, calls):
+    atoms = collections.defaultdict(list)  # group index -> [Atom]
     folded = collections.Counter()
     for rec in records:
         gis = groups_by_check.get(rec["check_id"])
         if not gis:
             continue
         if rec["framework"] == "kubernetes":
-            key = k8s_key_checkov(rec)
-            if key is None:
+            address = k8s_checkov(rec)
+            if address is None:
                 continue
-            address = rec["resource"]
-            root = parent_dir(rec["file_path"])
-            mod_dir = None
+            root, mod_dir = rec["file_path"], None
         else:
             address = rec["resource"]
-            _, rtype, _, _ = split_address(address)
-            if rtype in ATTACHMENTS:
+            if rtype_of(address) in ATTACHMENTS:
                 address, how = resolve_attachment(rec, src)
                 folded[how] += 1
-            root = parent_dir(rec["caller_file_path"] or rec["file_path"])
-            mod_dir = parent_dir(rec["file_path"]) if rec["caller_file_path"] else None
-            key = ("tf", root, address)
+            decl = parent_dir(rec["file_path"])
+            if address.startswith("module."):
+                mod_dir = decl
+                roots = calls.roots(address, decl)
+                if len(roots) == 1:
+                    root = next(iter(roots))
+                elif rec["caller_file_path"] and address.count("module.") == 1:
+                    root = parent_dir(rec["caller_file_path"])
+                else:
+                    root = None  # graph checks give no caller: which root is unknown
+            else:
+                root, mod_dir = decl, None
+        line = (rec.get("file_line_range") or [None])[0]
         for gi in gis:
-            u = units[gi].setdefault(key, {
-                "members": collections.defaultdict(list),
-                "file": rec["file_path"],
-                "line": (rec.get("file_line_range") or [None])[0],
-                "caller": rec["caller_file_path"],
-                "root": root,
-                "mod_dir": mod_dir,
-                "address": address,
-            })
-            u["members"][rec["check_id"]].append(rec["verdict"])
-            if rtype_of(rec["resource"]) not in ATTACHMENTS or rec["framework"] == "kubernetes":
-                # the resource's own record gives the best location
-                u["file"] = rec["file_path"]
-                u["line"] = (rec.get("file_line_range") or [None])[0]
-    for gi in units:
-        for u in units[gi].values():
-            u["verdict"] = combine_checkov([v for vs in u["members"].values() for v in vs])
-    return units, folded
+            atoms[gi].append(Atom(side="checkov", member=rec["check_id"], verdict=rec["verdict"], root=root,
+                                  mod_dir=mod_dir, address=address, file=rec["file_path"], line=line,
+                                  evidence=""))
+    return atoms, folded
 
 
-def rtype_of(address):
-    return split_address(address)[1]
-
-
-def build_parapet_units(findings, groups_by_rule):
-    """-> dict group_index -> dict unit_key -> list of unit dicts (several when
-    the uid collides across root modules)."""
-    units = collections.defaultdict(lambda: collections.defaultdict(list))
+def parapet_atoms(findings, groups_by_rule, calls):
+    atoms = collections.defaultdict(list)
     for f in findings:
         gis = groups_by_rule.get(f["rule_id"])
         if not gis:
             continue
         if f["rule_id"].startswith("K8S-") or f["kind"].startswith("k8s."):
-            key = k8s_key_parapet(f)
-            if key is None:
-                continue
+            address = k8s_parapet(f)
+            root, mod_dir = f["uid_path"] or f["path"], None
         else:
-            key = ("tf", parent_dir(f["uid_path"] or f["path"]), f["address"])
+            address = f["address"]
+            decl = parent_dir(f["uid_path"] or f["path"])
+            root, mod_dir = decl, None
+            if address.startswith("module.") and decl in calls.called:
+                # uid names the module file: find the root(s) calling it
+                mod_dir = decl
+                roots = calls.roots(address, decl)
+                root = next(iter(roots)) if len(roots) == 1 else None
         for gi in gis:
-            units[gi][key].append(f)
-    out = collections.defaultdict(dict)
-    for gi, by_key in units.items():
-        for key, fs in by_key.items():
-            # Findings with one uid: one per rule of the group, unless the uid
-            # is shared by several resources (same module name in several roots).
-            per_rule = collections.defaultdict(list)
-            for f in fs:
-                per_rule[f["rule_id"]].append(f)
-            n = max(len(v) for v in per_rule.values())
-            entries = []
-            for i in range(n):
-                members = {r: v[i] for r, v in per_rule.items() if i < len(v)}
-                entries.append({
-                    "members": members,
-                    "verdict": combine_parapet([m["status"] for m in members.values()]),
-                    "path": next(iter(members.values()))["path"],
-                    "line": next(iter(members.values()))["line"],
-                    "evidence": "; ".join(f"{r}: {m['evidence']}" for r, m in sorted(members.items()) if m["evidence"]),
-                })
-            out[gi][key] = entries
-    return out
+            atoms[gi].append(Atom(side="parapet", member=f["rule_id"], verdict=f["status"], root=root,
+                                  mod_dir=mod_dir, address=address, file=f["path"], line=f["line"],
+                                  evidence=f["evidence"]))
+    return atoms
 
 
-def compare_group(gi, cunits, punits, result):
-    """Fills result with agreements/disagreements for one mapping group."""
-    matched_c = set()
-    matched_p = set()
-    # Checkov units by (module dir, address) for module resources.
-    by_mod = collections.defaultdict(list)
-    for key, u in cunits.items():
-        if u["mod_dir"]:
-            by_mod[("tf", u["mod_dir"], key[2])].append(key)
+def compare_group(c_atoms, p_atoms, result):
+    """Fills `result` for one mapping group."""
+    # Resources whose root folder is unknown on either side are compared per
+    # (module folder, address) as multisets; the rest per (root, address).
+    multi_keys = {(a.mod_dir, a.address) for a in c_atoms + p_atoms if a.root is None}
+    known_c = collections.defaultdict(list)
+    known_p = collections.defaultdict(list)
+    multi = collections.defaultdict(lambda: ([], []))
+    for a in c_atoms:
+        if a.mod_dir is not None and (a.mod_dir, a.address) in multi_keys:
+            multi[(a.mod_dir, a.address)][0].append(a)
+        else:
+            known_c[(a.root, a.address)].append(a)
+    for a in p_atoms:
+        if a.mod_dir is not None and (a.mod_dir, a.address) in multi_keys:
+            multi[(a.mod_dir, a.address)][1].append(a)
+        elif a.mod_dir is None and a.address.startswith("module.") and any(
+                k[1] == a.address for k in multi_keys):
+            # Parapet gave the root, Checkov could not: pool with the others.
+            mk = next(k for k in multi_keys if k[1] == a.address)
+            multi[mk][1].append(a)
+        else:
+            known_p[(a.root, a.address)].append(a)
 
-    def record(ckeys, pkey):
-        cs = [cunits[k] for k in ckeys]
-        ps = punits[pkey]
-        cver = collections.Counter(u["verdict"] for u in cs)
-        pver = collections.Counter(e["verdict"] for e in ps)
-        ambiguous = len(cs) > 1 or len(ps) > 1
-        if not ambiguous:
-            c, p = cs[0], ps[0]
-            row = {
-                "file": c["file"] or p["path"], "line": c["line"] or p["line"],
-                "root": c["root"], "address": c["address"],
-                "checkov": c["verdict"], "parapet": p["verdict"],
-                "checkov_members": {k: combine_checkov(v) for k, v in c["members"].items()},
-                "parapet_members": {k: m["status"] for k, m in p["members"].items()},
-                "evidence": p["evidence"],
-            }
-            if p["verdict"] == UNKNOWN:
-                result["unknown"].append(row)
-            elif p["verdict"] == c["verdict"]:
-                result["agree"][c["verdict"]] += 1
-            else:
-                result["disagree"].append(row)
-            return
-        # Multiset comparison.
-        agree_fail = min(cver[FAIL], pver[FAIL])
-        agree_pass = min(cver[PASS], pver[PASS])
+    def verdicts(atoms, side):
+        by_member = collections.defaultdict(list)
+        for a in atoms:
+            by_member[a.member].append(a.verdict)
+        members = {m: (combine_checkov(v) if side == "checkov" else combine_parapet(v)) for m, v in by_member.items()}
+        vals = list(members.values())
+        return (combine_checkov(vals) if side == "checkov" else combine_parapet(vals)), members
+
+    def row(ca, pa, address=None):
+        cv, cm = verdicts(ca, "checkov")
+        pv, pm = verdicts(pa, "parapet")
+        c0 = ca[0]
+        return {
+            "file": c0.file, "line": c0.line, "root": c0.root, "address": address or c0.address,
+            "checkov": cv, "parapet": pv, "checkov_members": cm, "parapet_members": pm,
+            "evidence": "; ".join(sorted({f"{a.member}: {a.evidence}" for a in pa if a.evidence})),
+        }
+
+    def tally(r):
+        if r["parapet"] == UNKNOWN:
+            result["unknown"].append(r)
+        elif r["parapet"] == r["checkov"]:
+            result["agree"][r["checkov"]] += 1
+        else:
+            result["disagree"].append(r)
+
+    # 1. same root and address (instance keys included)
+    matched_c, matched_p = set(), set()
+    for key, pa in known_p.items():
+        ca = known_c.get(key)
+        if ca:
+            tally(row(ca, pa))
+            matched_c.add(key)
+            matched_p.add(key)
+    # 2. same root and address without instance keys, instances aggregated
+    agg_c = collections.defaultdict(list)
+    for key, ca in known_c.items():
+        if key not in matched_c:
+            agg_c[(key[0], strip_keys(key[1]))].append(key)
+    agg_p = collections.defaultdict(list)
+    for key, pa in known_p.items():
+        if key not in matched_p:
+            agg_p[(key[0], strip_keys(key[1]))].append(key)
+    for ak, pkeys in agg_p.items():
+        ckeys = agg_c.get(ak)
+        if not ckeys:
+            continue
+        ca = [a for k in ckeys for a in known_c[k]]
+        pa = [a for k in pkeys for a in known_p[k]]
+        tally(row(ca, pa, ak[1] + " (instances aggregated)"))
+        matched_c.update(ckeys)
+        matched_p.update(pkeys)
+    for key, ca in known_c.items():
+        if key not in matched_c:
+            result["only_checkov"] += 1
+            result["only_checkov_examples"].append((ca[0].file, key[1], verdicts(ca, "checkov")[0]))
+    for key, pa in known_p.items():
+        if key not in matched_p:
+            result["only_parapet"] += 1
+            result["only_parapet_examples"].append((pa[0].file, key[1], verdicts(pa, "parapet")[0]))
+
+    # 3. module resources whose root is ambiguous: multisets. A side's group
+    # verdicts are approximated from its members: n = the most instances any
+    # member reports, FAIL count = the most failures any member reports.
+    for (mod_dir, address), (ca, pa) in sorted(multi.items()):
+        def counts(atoms, side):
+            by_member = collections.defaultdict(collections.Counter)
+            for a in atoms:
+                by_member[a.member][a.verdict] += 1
+            if not by_member:
+                return collections.Counter()
+            n = max(sum(c.values()) for c in by_member.values())
+            fail = max(c[FAIL] for c in by_member.values())
+            unk = 0 if side == "checkov" else min(n - fail, max(c[UNKNOWN] for c in by_member.values()))
+            return collections.Counter({FAIL: fail, UNKNOWN: unk, PASS: n - fail - unk})
+        cc_, pc = counts(ca, "checkov"), counts(pa, "parapet")
+        if not ca:
+            result["only_parapet"] += sum(pc.values())
+            result["only_parapet_examples"].append((pa[0].file, address, fmt_counts(pc)))
+            continue
+        if not pa:
+            result["only_checkov"] += sum(cc_.values())
+            result["only_checkov_examples"].append((ca[0].file, address, fmt_counts(cc_)))
+            continue
+        result["multiset_units"] += 1
+        agree_fail = min(cc_[FAIL], pc[FAIL])
+        agree_pass = min(cc_[PASS], pc[PASS])
         result["agree"][FAIL] += agree_fail
         result["agree"][PASS] += agree_pass
-        left_c = {FAIL: cver[FAIL] - agree_fail, PASS: cver[PASS] - agree_pass}
-        left_p = {FAIL: pver[FAIL] - agree_fail, PASS: pver[PASS] - agree_pass, UNKNOWN: pver[UNKNOWN]}
-        roots_fail = sorted(u["root"] for u in cs if u["verdict"] == FAIL)
+        left_c = {FAIL: cc_[FAIL] - agree_fail, PASS: cc_[PASS] - agree_pass}
+        left_p = {FAIL: pc[FAIL] - agree_fail, PASS: pc[PASS] - agree_pass, UNKNOWN: pc[UNKNOWN]}
+        roots = sorted({a.root for a in ca + pa if a.root})
+        failed_in = sorted({a.root for a in ca if a.root and a.verdict == FAIL})
         base = {
-            "file": cs[0]["file"], "line": cs[0]["line"], "root": f"{len(cs)} roots",
-            "address": cs[0]["address"], "multiset": True,
-            "checkov_counts": dict(cver), "parapet_counts": dict(pver),
-            "checkov_failed_in": roots_fail,
-            "evidence": "",
+            "file": ca[0].file, "line": ca[0].line, "root": None, "address": address, "multiset": True,
+            "checkov_counts": {k: v for k, v in cc_.items() if v}, "parapet_counts": {k: v for k, v in pc.items() if v},
+            "roots": roots, "checkov_failed_in": failed_in, "evidence": "",
         }
-        pairs = []
         for pv in (FAIL, PASS, UNKNOWN):
             for cv in (PASS, FAIL):
                 while left_p[pv] and left_c[cv] and pv != cv:
                     left_p[pv] -= 1
                     left_c[cv] -= 1
-                    pairs.append((cv, pv))
-        for cv, pv in pairs:
-            row = dict(base, checkov=cv, parapet=pv)
-            (result["unknown"] if pv == UNKNOWN else result["disagree"]).append(row)
-        # Counts that could not be paired: one side has more units than the other.
-        result["only_checkov"] += left_c[FAIL] + left_c[PASS]
-        result["only_parapet"] += left_p[FAIL] + left_p[PASS] + left_p[UNKNOWN]
-
-    # 1. exact keys
-    for pkey in punits:
-        if pkey in cunits:
-            record([pkey], pkey)
-            matched_c.add(pkey)
-            matched_p.add(pkey)
-    # 2. module resources: Parapet's uid names the module file
-    for pkey in punits:
-        if pkey in matched_p or pkey[0] != "tf":
-            continue
-        ckeys = [k for k in by_mod.get(pkey, []) if k not in matched_c]
-        if ckeys:
-            record(ckeys, pkey)
-            matched_c.update(ckeys)
-            matched_p.add(pkey)
-    # 3. without instance keys, aggregated
-    def agg_key(key):
-        return key[:2] + (strip_keys(key[2]),)
-
-    c_agg = collections.defaultdict(list)
-    for k in cunits:
-        if k not in matched_c and k[0] == "tf":
-            c_agg[agg_key(k)].append(k)
-    p_agg = collections.defaultdict(list)
-    for k in punits:
-        if k not in matched_p and k[0] == "tf":
-            p_agg[agg_key(k)].append(k)
-    for ak, pkeys in p_agg.items():
-        ckeys = c_agg.get(ak)
-        if not ckeys:
-            continue
-        cver = combine_checkov([cunits[k]["verdict"] for k in ckeys])
-        pver = combine_parapet([e["verdict"] for k in pkeys for e in punits[k]])
-        c = cunits[ckeys[0]]
-        p = punits[pkeys[0]][0]
-        row = {
-            "file": c["file"], "line": c["line"], "root": c["root"],
-            "address": strip_keys(c["address"]) + " (instances aggregated)",
-            "checkov": cver, "parapet": pver,
-            "checkov_members": {}, "parapet_members": {},
-            "evidence": p["evidence"],
-        }
-        if pver == UNKNOWN:
-            result["unknown"].append(row)
-        elif pver == cver:
-            result["agree"][cver] += 1
-        else:
-            result["disagree"].append(row)
-        matched_c.update(ckeys)
-        matched_p.update(pkeys)
-    for k, u in cunits.items():
-        if k not in matched_c:
-            result["only_checkov"] += 1
-            result["only_checkov_examples"].append((u["file"], u["address"], u["verdict"]))
-    for k, es in punits.items():
-        if k not in matched_p:
-            result["only_parapet"] += len(es)
-            for e in es:
-                result["only_parapet_examples"].append((e["path"], k[2] if k[0] == "tf" else "/".join(k[2:]), e["verdict"]))
+                    r = dict(base, checkov=cv, parapet=pv)
+                    (result["unknown"] if pv == UNKNOWN else result["disagree"]).append(r)
+        n_c = left_c[FAIL] + left_c[PASS]
+        n_p = left_p[FAIL] + left_p[PASS] + left_p[UNKNOWN]
+        result["only_checkov"] += n_c
+        result["only_parapet"] += n_p
+        if n_c:
+            result["only_checkov_examples"].append(
+                (ca[0].file, address, f"{n_c} more instances than Parapet ({fmt_counts(cc_)} vs {fmt_counts(pc)})"))
+        if n_p:
+            result["only_parapet_examples"].append(
+                (pa[0].file, address, f"{n_p} more instances than Checkov ({fmt_counts(pc)} vs {fmt_counts(cc_)})"))
 
 
 # --------------------------------------------------------------------------
@@ -657,8 +706,13 @@ def write_report(out, ctx):
           f"{c.get(UNKNOWN, 0)} UNKNOWN)\n")
     if ctx.get("collisions"):
         w(f"\n**Parapet uid collisions:** {ctx['collisions']} uids are shared by several findings of one rule "
-          "(resources of a local module called under the same name from several root modules, "
-          "whose uid is `<module file>#module.<name>...`); those are compared as multisets.\n")
+          "(resources of a local module called under the same name from several root modules: the uid is "
+          "`<module file>#module.<name>...`, with no root in it).\n")
+    if ctx.get("totals", {}).get("multiset_units"):
+        w(f"\n{ctx['totals']['multiset_units']} module resources could not be tied to one root module on at least "
+          "one side (Parapet's uid as above; Checkov gives no caller for graph checks) and are compared as "
+          "multisets over the roots calling the module: how many FAIL/PASS on each side (for a group of checks: "
+          "the most failures any member reports). A FAIL in one root and a FAIL in another count as agreement.\n")
 
     w("\n## Checkov results of the mapped checks\n\n| Check | Passed | Failed |\n|---|---|---|\n")
     for cid in ctx["mapped_checks"]:
@@ -698,7 +752,7 @@ def write_report(out, ctx):
         w(f"### {', '.join(g['parapet'])} vs {', '.join(g['checkov'])} ({len(r['disagree'])})\n\n")
         w("| File | Address | Checkov | Parapet | Detail |\n|---|---|---|---|---|\n")
         for d in sorted(r["disagree"], key=lambda d: (d["file"] or "", d["line"] or 0, d["address"])):
-            w(f"| {md_escape(d['file'])}:{d['line'] or ''} | {md_escape(d['address'])} | {d['checkov']} | "
+            w(f"| {md_escape(d['file'])}:{d['line'] or ''} | {md_escape(where(d))} | {d['checkov']} | "
               f"{d['parapet']} | {md_escape(detail(d))} |\n")
         w("\n")
     if not any_rows:
@@ -710,7 +764,7 @@ def write_report(out, ctx):
         w("| Parapet | Checkov | File | Address | Checkov verdict | Detail |\n|---|---|---|---|---|---|\n")
         for g, d in sorted(rows, key=lambda x: (x[1]["file"] or "", x[1]["line"] or 0)):
             w(f"| {', '.join(g['parapet'])} | {', '.join(g['checkov'])} | {md_escape(d['file'])}:{d['line'] or ''} | "
-              f"{md_escape(d['address'])} | {d['checkov']} | {md_escape(detail(d))} |\n")
+              f"{md_escape(where(d))} | {d['checkov']} | {md_escape(detail(d))} |\n")
     else:
         w("None.\n")
 
@@ -729,10 +783,18 @@ def write_report(out, ctx):
           ", ".join(f"{n} by {how}" for how, n in ctx["folded"].most_common()) + ".\n")
 
 
+def where(d):
+    """The address, with the root module folder when the file does not show it."""
+    root = d.get("root")
+    if root and root != "." and not (d.get("file") or "").startswith(root + "/") and root != d.get("file"):
+        return f"{d['address']} (root {root})"
+    return d["address"]
+
+
 def detail(d):
     if d.get("multiset"):
-        s = (f"Checkov {fmt_counts(d['checkov_counts'])} vs Parapet {fmt_counts(d['parapet_counts'])} "
-             f"over the roots calling this module")
+        s = (f"same module name in several roots: Checkov {fmt_counts(d['checkov_counts'])} vs Parapet "
+             f"{fmt_counts(d['parapet_counts'])}")
         if d.get("checkov_failed_in"):
             s += "; Checkov failed in " + ", ".join(d["checkov_failed_in"][:8])
             if len(d["checkov_failed_in"]) > 8:
@@ -896,17 +958,18 @@ def main(argv=None):
     }
 
     if ctx["compared"]:
-        cunits, folded = build_checkov_units(checkov_records, groups_by_check, src, tree)
-        punits = build_parapet_units(parapet_findings, groups_by_rule)
+        calls = ModuleCalls(tree)
+        c_atoms, folded = checkov_atoms(checkov_records, groups_by_check, src, calls)
+        p_atoms = parapet_atoms(parapet_findings, groups_by_rule, calls)
         ctx["folded"] = folded
         seen = collections.Counter((f["rule_id"], f["uid"]) for f in parapet_findings)
         ctx["collisions"] = len({uid for (rule, uid), n in seen.items() if n > 1})
         totals = collections.Counter()
         for gi, g in enumerate(groups):
             r = {"agree": collections.Counter(), "disagree": [], "unknown": [],
-                 "only_checkov": 0, "only_parapet": 0,
+                 "only_checkov": 0, "only_parapet": 0, "multiset_units": 0,
                  "only_checkov_examples": [], "only_parapet_examples": []}
-            compare_group(gi, cunits.get(gi, {}), punits.get(gi, {}), r)
+            compare_group(c_atoms.get(gi, []), p_atoms.get(gi, []), r)
             ctx["results"].append((g, r))
             agree = r["agree"][FAIL] + r["agree"][PASS]
             totals["agree"] += agree
@@ -915,6 +978,7 @@ def main(argv=None):
             totals["compared"] += agree + len(r["disagree"]) + len(r["unknown"])
             totals["only_checkov"] += r["only_checkov"]
             totals["only_parapet"] += r["only_parapet"]
+            totals["multiset_units"] += r["multiset_units"]
         ctx["totals"] = totals
 
     if args.out:

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use parapet_core::{AttrOrigin, AttrValue, Provider, Resource};
 
-use crate::value::Value;
+use crate::value::{Value, KNOWN_AFTER_APPLY};
 
 pub(crate) struct Draft {
     pub resource: Resource,
@@ -99,12 +99,13 @@ impl Draft {
                 return;
             }
             Some(Value::Str(text)) => text.clone(),
-            Some(map @ Value::Map(_)) => map.to_json().unwrap_or_default(),
+            Some(map @ Value::Map(_)) => map.to_json_lossy(),
             Some(_) => String::new(),
         };
         let parsed = sonic_rs::from_str::<sonic_rs::Value>(&document)
             .ok()
-            .filter(|_| !parapet_core::too_deep(document.as_bytes()));
+            .filter(|_| !parapet_core::too_deep(document.as_bytes()))
+            .filter(|json| decidable(json));
         match parsed {
             Some(json) => {
                 let principals = parapet_core::allowed_principals(&document);
@@ -125,6 +126,30 @@ impl Draft {
         self.resource.normalize();
         self.resource
     }
+}
+
+/// Whether a policy can be judged: unknown parts only in `Resource` /
+/// `NotResource` (ARNs of resources not yet created) are fine; an unknown
+/// principal, action, effect or condition is not.
+fn decidable(policy: &sonic_rs::Value) -> bool {
+    use sonic_rs::{JsonContainerTrait, JsonValueTrait};
+    let unknown_inside = |v: &sonic_rs::Value| v.to_string().contains(KNOWN_AFTER_APPLY);
+    let statements: Vec<&sonic_rs::Value> = match policy.get("Statement") {
+        Some(list) if list.is_array() => list
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        Some(one) => vec![one],
+        None => return !unknown_inside(policy),
+    };
+    statements
+        .iter()
+        .all(|statement| match statement.as_object() {
+            Some(fields) => fields.iter().all(|(key, value)| {
+                matches!(key, "Resource" | "NotResource") || !unknown_inside(value)
+            }),
+            None => !unknown_inside(statement),
+        })
 }
 
 fn enabled_word(value: &Value) -> Option<bool> {

@@ -100,8 +100,12 @@ pub fn scan_path(path: &Path, options: &IacOptions) -> IacScan {
     scan.errors.extend(terraform.errors);
     scan.notices.extend(terraform.notices);
     scan.resources.extend(to_resources(&terraform.resources));
+    // A plan and the configuration beside it declare the same resources:
+    // the plan's (read first, better resolved) are kept.
     scan.resources
         .sort_by(|a, b| a.resource.uid.cmp(&b.resource.uid));
+    scan.resources
+        .dedup_by(|later, first| later.resource.uid == first.resource.uid);
     scan.errors.sort();
     scan.errors.dedup();
     scan

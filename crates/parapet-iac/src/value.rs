@@ -164,13 +164,25 @@ impl Value {
         }
     }
 
-    /// The value as JSON text (`jsonencode`); None when unknown inside.
+    /// The value as JSON text; None when unknown inside.
     pub fn to_json(&self) -> Option<String> {
         let mut out = String::new();
-        write_json(self, &mut out)?;
+        write_json(self, &mut out, false)?;
         Some(out)
     }
+
+    /// The value as JSON text with each unknown written as
+    /// [`KNOWN_AFTER_APPLY`] (`jsonencode` of a policy whose resource ARNs
+    /// only exist after apply).
+    pub fn to_json_lossy(&self) -> String {
+        let mut out = String::new();
+        write_json(self, &mut out, true);
+        out
+    }
 }
+
+/// What an unknown becomes in JSON text, as Terraform shows it.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
 
 /// `3` rather than `3.0`, as Terraform prints whole numbers.
 pub fn number_text(n: f64) -> String {
@@ -181,7 +193,7 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-fn write_json(value: &Value, out: &mut String) -> Option<()> {
+fn write_json(value: &Value, out: &mut String, lossy: bool) -> Option<()> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -193,7 +205,7 @@ fn write_json(value: &Value, out: &mut String) -> Option<()> {
                 if n > 0 {
                     out.push(',');
                 }
-                write_json(item, out)?;
+                write_json(item, out, lossy)?;
             }
             out.push(']');
         }
@@ -205,10 +217,11 @@ fn write_json(value: &Value, out: &mut String) -> Option<()> {
                 }
                 out.push_str(&sonic_rs::to_string(key).ok()?);
                 out.push(':');
-                write_json(item, out)?;
+                write_json(item, out, lossy)?;
             }
             out.push('}');
         }
+        Value::Unknown(_) if lossy => out.push_str(&format!("{KNOWN_AFTER_APPLY:?}")),
         Value::Unknown(_) => return None,
     }
     Some(())

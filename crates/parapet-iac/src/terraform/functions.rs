@@ -10,6 +10,14 @@ use crate::value::Value;
 pub(crate) fn call(name: &str, args: Vec<Value>) -> Eval {
     // Any unknown argument makes the result unknown, except for the
     // functions that pass unknown elements through untouched.
+    if name == "jsonencode" {
+        // Policies reference ARNs only apply knows; the document is still
+        // worth reading (see `Draft::put_policy`).
+        return match args.first() {
+            Some(value) if !value.is_unknown() => Ok(Value::Str(value.to_json_lossy())),
+            _ => Ok(Value::unknown()),
+        };
+    }
     let passes_unknown = matches!(
         name,
         "concat"
@@ -238,7 +246,6 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Eval {
         "floor" => Value::Number(number(next()?)?.floor()),
         "signum" => Value::Number(number(next()?)?.signum()),
         "pow" => Value::Number(number(next()?)?.powf(number(next()?)?)),
-        "jsonencode" => Value::Str(next()?.to_json().ok_or(Invalid)?),
         "jsondecode" => {
             let text = text(next()?)?;
             match sonic_rs::from_str::<sonic_rs::Value>(&text) {

@@ -74,6 +74,14 @@ pub fn load_terraform(
         let inputs = root_inputs(root, dir, options, &mut output.errors);
         tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
     }
+    // Modules only reachable through a cycle of calls: scanned on their own
+    // rather than silently skipped.
+    for dir in tree.dirs.keys() {
+        if !evaluated.visited.contains(dir) {
+            let inputs = root_inputs(root, dir, options, &mut output.errors);
+            tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
+        }
+    }
     output.resources = evaluated.resources;
     output.notices = evaluated.notices;
     output

@@ -3,14 +3,14 @@
 //! local child modules instantiated under `module.NAME.`, and each resource
 //! expanded by `count` / `for_each` into its instances.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::eval::{instance_key, pairs, Evaluator, Scope, MAX_ELEMENTS};
+use super::eval::{instance_key, pairs, Evaluator, Scope};
 use crate::lines::LineIndex;
 use crate::value::Value;
 
@@ -53,7 +53,12 @@ pub(crate) struct Tree {
 pub(crate) struct Output {
     pub resources: Vec<TfResource>,
     pub notices: Vec<String>,
+    /// Folders evaluated at least once.
+    pub visited: BTreeSet<PathBuf>,
 }
+
+/// Instances one `count` or `for_each` may expand to.
+const MAX_INSTANCES: usize = 10_000;
 
 impl Tree {
     /// Folders that some other folder calls as a local module.
@@ -96,6 +101,7 @@ impl Tree {
             return BTreeMap::new();
         };
         stack.push(dir.to_path_buf());
+        out.visited.insert(dir.to_path_buf());
         let mut scope = Scope {
             prefix: prefix.to_string(),
             path_module: relative(&self.root, dir),
@@ -136,7 +142,7 @@ impl Tree {
         }
         scope.locals = fixed_point(&scope, &locals);
         for (file, block) in blocks().filter(|(_, b)| b.ident.as_str() == "resource") {
-            expand(&scope, file, block, &mut out.resources);
+            expand(&scope, file, block, out);
         }
         let mut outputs = BTreeMap::new();
         for (_, block) in blocks().filter(|(_, b)| b.ident.as_str() == "output") {
@@ -261,7 +267,7 @@ fn shallow<'a>(scope: &Scope<'a>) -> Scope<'a> {
 }
 
 /// One resource block as its instances.
-fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>) {
+fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Output) {
     let (Some(kind), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
         return;
     };
@@ -280,7 +286,7 @@ fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>
         .map(|a| evaluator.value(&a.value));
     let instances: Vec<(String, BTreeMap<String, Value>)> = match (count, for_each) {
         (Some(count), _) => match count.as_i64() {
-            Some(n) => (0..n.clamp(0, MAX_ELEMENTS as i64))
+            Some(n) => (0..clamp(n, &base_address, out))
                 .map(|i| {
                     let index = Value::Number(i as f64);
                     let frame = BTreeMap::from([(
@@ -297,25 +303,28 @@ fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>
             )],
         },
         (None, Some(collection)) => match pairs(collection) {
-            Ok(items) => items
-                .into_iter()
-                .map(|(key, value)| {
-                    // A set iterates by its members: each.key is the member.
-                    let key = if key.as_str().is_some() {
-                        key
-                    } else {
-                        value.clone()
-                    };
-                    let frame = BTreeMap::from([(
-                        "each".to_string(),
-                        Value::Map(BTreeMap::from([
-                            ("key".to_string(), key.clone()),
-                            ("value".to_string(), value),
-                        ])),
-                    )]);
-                    (instance_key(&key), frame)
-                })
-                .collect(),
+            Ok(mut items) => {
+                items.truncate(clamp(items.len() as i64, &base_address, out) as usize);
+                items
+                    .into_iter()
+                    .map(|(key, value)| {
+                        // A set iterates by its members: each.key is the member.
+                        let key = if key.as_str().is_some() {
+                            key
+                        } else {
+                            value.clone()
+                        };
+                        let frame = BTreeMap::from([(
+                            "each".to_string(),
+                            Value::Map(BTreeMap::from([
+                                ("key".to_string(), key.clone()),
+                                ("value".to_string(), value),
+                            ])),
+                        )]);
+                        (instance_key(&key), frame)
+                    })
+                    .collect()
+            }
             Err(_) => vec![(
                 String::new(),
                 BTreeMap::from([("each".to_string(), Value::unknown())]),
@@ -330,7 +339,7 @@ fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>
             .iter()
             .map(|(k, offset)| (k.clone(), file.lines.position(*offset).0))
             .collect();
-        out.push(TfResource {
+        out.resources.push(TfResource {
             address: format!("{base_address}{key}"),
             base_address: base_address.clone(),
             kind: kind.as_str().to_string(),
@@ -342,6 +351,16 @@ fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Vec<TfResource>
             lines,
         });
     }
+}
+
+/// At most [`MAX_INSTANCES`] instances; more is noted, not expanded.
+fn clamp(count: i64, address: &str, out: &mut Output) -> i64 {
+    if count > MAX_INSTANCES as i64 {
+        out.notices.push(format!(
+            "{address}: count {count} checked as its first {MAX_INSTANCES} instances"
+        ));
+    }
+    count.clamp(0, MAX_INSTANCES as i64)
 }
 
 /// `a/./b/../c` as `a/c`, without touching the file system (so a symlink

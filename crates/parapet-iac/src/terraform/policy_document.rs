@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::value::Value;
 
-/// The `json` attribute of the data source; Unknown when any part is.
+/// The `json` attribute of the data source; unknown parts are written as
+/// "(known after apply)" and judged by `Draft::put_policy`.
 pub(crate) fn build(body: &BTreeMap<String, Value>) -> Value {
     let body = Value::Map(body.clone());
     let mut statements = Vec::new();
@@ -48,10 +49,7 @@ pub(crate) fn build(body: &BTreeMap<String, Value>) -> Value {
         ("Version".to_string(), Value::str("2012-10-17")),
         ("Statement".to_string(), Value::List(statements)),
     ]));
-    match document.to_json() {
-        Some(json) => Value::Str(json),
-        None => Value::unknown(),
-    }
+    Value::Str(document.to_json_lossy())
 }
 
 fn principals(blocks: &[&Value]) -> Value {

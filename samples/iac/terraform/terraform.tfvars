@@ -1,0 +1,2 @@
+env         = "prod"
+admin_ports = [22, 3389]
