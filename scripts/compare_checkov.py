@@ -704,6 +704,10 @@ def write_report(out, ctx):
         c = ctx["parapet_status_counts"]
         w(f"\nParapet: {ctx['parapet_count']} findings ({c.get(FAIL, 0)} FAIL, {c.get(PASS, 0)} PASS, "
           f"{c.get(UNKNOWN, 0)} UNKNOWN)\n")
+        if not c.get(PASS):
+            w("\n**Warning:** Parapet reported no PASS at all: was it run with `--status all`? "
+              "(`parapet scan iac` prints failures only by default.) Every Checkov pass will show up as "
+              "'Checkov only'.\n")
     if ctx.get("collisions"):
         w(f"\n**Parapet uid collisions:** {ctx['collisions']} uids are shared by several findings of one rule "
           "(resources of a local module called under the same name from several root modules: the uid is "
@@ -943,6 +947,9 @@ def main(argv=None):
             parapet_findings = load_parapet(parapet_out)
         except (OSError, ValueError) as e:
             die(f"cannot read Parapet output {parapet_out}: {e}")
+
+    if parapet_findings is not None and not any(f["status"] == PASS for f in parapet_findings):
+        print("compare_checkov: warning: no PASS in Parapet's output; was it run with --status all?", file=sys.stderr)
 
     ctx = {
         "tree": tree, "tree_stats": tree_stats(tree),

@@ -7,7 +7,7 @@ use crate::declared::Declared;
 use crate::error::IacError;
 use crate::read::read_text;
 use crate::suppress::{find_suppressions, Suppression};
-use crate::terraform::{load_terraform, to_resources, TerraformOptions};
+use crate::terraform::{load_terraform, normalize, to_resources, TerraformOptions};
 use crate::{cloudformation, kubernetes, plan};
 
 /// Files a walk visits at most (a guard against scanning `/`).
@@ -42,6 +42,11 @@ impl IacScan {
 /// Scans a folder (recursively) or a single file.
 pub fn scan_path(path: &Path, options: &IacOptions) -> IacScan {
     let mut scan = IacScan::default();
+    // One spelling of every path (no `..`), so module sources resolve to the
+    // folders the walk found.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = normalize(&absolute);
+    let path = path.as_path();
     let (root, files) = if path.is_file() {
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         (root, vec![path.to_path_buf()])

@@ -9,4 +9,5 @@ mod policy_document;
 pub(crate) use aws::{canned_grants, sg_rule, PUBLIC_ACCESS_FLAGS};
 pub(crate) use links::to_resources;
 pub use load::{load_terraform, TerraformOptions, TerraformOutput};
+pub(crate) use module::normalize;
 pub use module::TfResource;
