@@ -21,7 +21,11 @@ conditionals and functions (merge, concat, lookup, format, length, toset,
 jsonencode, element). The output is formatted as `terraform fmt` would format it
 and is valid for `terraform validate` with the hashicorp/aws 5.x provider.
 
-The tree is a pure function of (--files, --seed, --lines-per-file): same
+Resource and module names repeat across envs (every env has its `aws_s3_bucket.logs`
+and its `module "audit_trail"`), as in real monorepos; --unique-names suffixes them
+with the env name instead, so that no address repeats across root modules.
+
+The tree is a pure function of (--files, --seed, --lines-per-file, --unique-names): same
 arguments, byte-identical output. OUT_DIR must not exist or be empty
 (use --force to replace an existing tree).
 """
@@ -1007,8 +1011,11 @@ MODULES = {
 
 
 class Env:
-    def __init__(self, name, stage, region, rng):
+    def __init__(self, name, stage, region, rng, unique_names=False):
         self.name = name
+        # --unique-names: every resource and module name carries the env name,
+        # so no address repeats across root modules.
+        self.suffix = "_" + name.replace("-", "_") if unique_names else ""
         self.stage = stage
         self.region = region
         self.rng = rng
@@ -1021,6 +1028,7 @@ class Env:
         self.used_outputs = set()
 
     def uniq(self, base):
+        base = base + self.suffix
         name = base
         n = 2
         while name in self.used:
@@ -2242,9 +2250,9 @@ FAMILIES = [
 ]
 
 
-def build_env(name, stage, region, seed, line_budget):
+def build_env(name, stage, region, seed, line_budget, unique_names=False):
     rng = random.Random(f"{seed}:{name}")
-    env = Env(name, stage, region, rng)
+    env = Env(name, stage, region, rng, unique_names)
     eb = EnvBuilder(env)
     eb.base()
     names = [f for f, _ in FAMILIES]
@@ -2311,6 +2319,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     ap.add_argument("--lines-per-file", type=int, default=100,
                     help="average lines per .tf file (default 100)")
+    ap.add_argument("--unique-names", action="store_true",
+                    help="suffix every resource and module name with its env, so that no Terraform address "
+                         "repeats across root modules (by default names repeat, as in real monorepos)")
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
     args = ap.parse_args(argv)
 
@@ -2344,7 +2355,7 @@ def main(argv=None):
         name = f"{stage}-{i + 1:03d}"
         budget = remaining / (n_envs - i)
         budget = int(budget * rng.uniform(0.75, 1.25)) if i < n_envs - 1 else int(budget)
-        files = build_env(name, stage, region, args.seed, budget)
+        files = build_env(name, stage, region, args.seed, budget, args.unique_names)
         if i < extra:
             files["versions.tf"] = "# Versions are pinned in main.tf; kept for tooling that expects this file.\n"
         for fname, text in files.items():

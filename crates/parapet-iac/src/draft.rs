@@ -105,7 +105,7 @@ impl Draft {
         let parsed = sonic_rs::from_str::<sonic_rs::Value>(&document)
             .ok()
             .filter(|_| !parapet_core::too_deep(document.as_bytes()))
-            .filter(|json| decidable(json));
+            .filter(decidable);
         match parsed {
             Some(json) => {
                 let principals = parapet_core::allowed_principals(&document);

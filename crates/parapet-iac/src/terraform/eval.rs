@@ -258,7 +258,8 @@ impl<'s, 'a> Evaluator<'s, 'a> {
         };
         let value = match root {
             "var" => self.scope.vars.get(first).cloned(),
-            "local" => self.scope.locals.get(first).cloned(),
+            // An undeclared local is an error Terraform would refuse.
+            "local" => Some(self.scope.locals.get(first).cloned().ok_or(Invalid)?),
             "module" => self.scope.modules.get(first).cloned(),
             "data" => return self.data_reference(ops).map(Some),
             "count" | "each" | "path" | "terraform" | "self" => return Ok(None),

@@ -234,7 +234,12 @@ fn variables<'a>(
 
 /// Locals may name each other in any order: evaluate until nothing changes.
 fn fixed_point(scope: &Scope, locals: &[(&str, &Expression)]) -> BTreeMap<String, Value> {
+    // Declared locals start unknown (not yet computed); a name no `locals`
+    // block declares stays an error, as `try` expects.
     let mut current = scope.locals.clone();
+    for (name, _) in locals {
+        current.entry(name.to_string()).or_insert(Value::unknown());
+    }
     for _ in 0..=locals.len().min(64) {
         let probe = Scope {
             locals: current.clone(),
