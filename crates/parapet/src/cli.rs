@@ -248,6 +248,8 @@ pub enum BenchCommand {
     Generate(GenerateArgs),
     /// Every posture rule over a generated inventory, on one thread and on all.
     Posture(crate::cli_posture::BenchPostureArgs),
+    /// `scan iac` over a template tree: read, evaluate, every rule.
+    Iac(crate::cli_posture::BenchIacArgs),
 }
 
 #[derive(Debug, Args)]

@@ -209,6 +209,14 @@ pub struct BenchPostureArgs {
     pub threads: Option<usize>,
 }
 
+#[derive(Debug, Args)]
+pub struct BenchIacArgs {
+    /// The template tree to scan (`scripts/gen_tf_tree.py OUT` writes one).
+    pub tree: PathBuf,
+    #[arg(long, default_value_t = 5)]
+    pub iterations: usize,
+}
+
 fn parse_finding_format(s: &str) -> Result<FindingFormat, String> {
     s.parse()
 }

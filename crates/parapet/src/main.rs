@@ -1,6 +1,7 @@
 //! `parapet`: parse the command line, run it, turn the outcome into an exit code.
 
 mod bench;
+mod bench_iac;
 mod bench_posture;
 mod cli;
 mod cli_posture;
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
         Command::Bench(BenchCommand::Posture(args)) => bench_posture::posture(args),
+        Command::Bench(BenchCommand::Iac(args)) => bench_iac::iac(args),
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),

@@ -31,7 +31,7 @@ const LIVE_ONLY: [&str; 8] = [
 
 pub fn iac(args: ScanIacArgs) -> Result<Outcome> {
     let statuses = parse_statuses(&args.status).map_err(anyhow::Error::msg)?;
-    let rules = select_rules(&args.rule)?;
+    let rules = template_rules(&args.rule)?;
     let options = options(&args)?;
     if !args.path.exists() {
         bail!("{}: no such file or folder", args.path.display());
@@ -115,7 +115,8 @@ pub fn iac(args: ScanIacArgs) -> Result<Outcome> {
     })
 }
 
-fn select_rules(wanted: &[String]) -> Result<Vec<RegisteredRule>> {
+/// The rules that apply to templates, or the `wanted` ones among them.
+pub fn template_rules(wanted: &[String]) -> Result<Vec<RegisteredRule>> {
     let mut rules = builtin_rules();
     rules.retain(|r| r.info().kind != ACCOUNT_KIND && !LIVE_ONLY.contains(&&*r.info().id));
     for id in wanted {

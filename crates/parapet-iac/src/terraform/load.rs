@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use hcl_edit::structure::Body;
 
 use super::eval::{Evaluator, Scope};
-use super::module::{relative, Output, TfFile, TfResource, Tree};
+use super::module::{relative, Output, TfResource, Tree};
 use crate::error::IacError;
-use crate::lines::LineIndex;
 use crate::read::read_text;
 use crate::value::Value;
 
@@ -38,39 +37,9 @@ pub fn load_terraform(
     options: &TerraformOptions,
 ) -> TerraformOutput {
     let mut output = TerraformOutput::default();
-    let mut dirs: BTreeMap<PathBuf, Vec<TfFile>> = BTreeMap::new();
-    for path in files {
-        let rel = relative(root, path);
-        let Some(text) = read_text(path, &rel, &mut output.errors) else {
-            continue;
-        };
-        match hcl_edit::parser::parse_body(&text) {
-            Ok(body) => {
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                dirs.entry(dir).or_default().push(TfFile {
-                    path: rel,
-                    lines: LineIndex::new(&text),
-                    body,
-                });
-            }
-            Err(e) => {
-                let at = e.location();
-                output.errors.push(IacError::new(
-                    &rel,
-                    at.line() as u32,
-                    at.column() as u32,
-                    format!("HCL syntax: {}", e.message()),
-                ));
-            }
-        }
-    }
-    let tree = Tree {
-        root: root.to_path_buf(),
-        dirs,
-    };
-    let called = tree.called_modules();
+    let tree = Tree::new(root, files);
     let mut evaluated = Output::default();
-    for dir in tree.dirs.keys().filter(|d| !called.contains(d)) {
+    for dir in tree.dirs.keys().filter(|d| !tree.is_called(d)) {
         let inputs = root_inputs(root, dir, options, &mut output.errors);
         tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
     }
@@ -82,6 +51,7 @@ pub fn load_terraform(
             tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
         }
     }
+    output.errors.extend(tree.errors.into_inner());
     output.resources = evaluated.resources;
     output.notices = evaluated.notices;
     output

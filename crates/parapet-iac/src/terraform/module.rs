@@ -3,15 +3,19 @@
 //! local child modules instantiated under `module.NAME.`, and each resource
 //! expanded by `count` / `for_each` into its instances.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
 use super::eval::{instance_key, pairs, Evaluator, Scope};
+use crate::error::IacError;
 use crate::lines::LineIndex;
+use crate::read::read_text;
 use crate::value::Value;
 
 /// Module calls deeper than this are not followed.
@@ -43,10 +47,18 @@ pub struct TfResource {
     pub lines: BTreeMap<String, u32>,
 }
 
-/// The parsed tree: module folders and their files.
+/// The tree's Terraform folders. Folders are parsed when evaluated; those
+/// other folders call (modules) are kept parsed, root folders are dropped
+/// once evaluated, so memory holds the modules and one root at a time.
 pub(crate) struct Tree {
     pub root: PathBuf,
-    pub dirs: BTreeMap<PathBuf, Vec<TfFile>>,
+    /// `.tf` files per folder.
+    pub dirs: BTreeMap<PathBuf, Vec<PathBuf>>,
+    called: BTreeSet<PathBuf>,
+    cache: RefCell<BTreeMap<PathBuf, Rc<Vec<TfFile>>>>,
+    /// Folders whose read and parse errors are already reported.
+    reported: RefCell<BTreeSet<PathBuf>>,
+    pub errors: RefCell<Vec<IacError>>,
 }
 
 #[derive(Default)]
@@ -61,21 +73,77 @@ pub(crate) struct Output {
 const MAX_INSTANCES: usize = 10_000;
 
 impl Tree {
-    /// Folders that some other folder calls as a local module.
-    pub fn called_modules(&self) -> Vec<PathBuf> {
-        let mut called = Vec::new();
+    pub fn new(root: &Path, files: &[PathBuf]) -> Tree {
+        let mut dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+        for file in files {
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            dirs.entry(dir).or_default().push(file.clone());
+        }
+        let mut tree = Tree {
+            root: root.to_path_buf(),
+            dirs,
+            called: BTreeSet::new(),
+            cache: RefCell::new(BTreeMap::new()),
+            reported: RefCell::new(BTreeSet::new()),
+            errors: RefCell::new(Vec::new()),
+        };
+        tree.called = tree.called_modules();
+        tree
+    }
+
+    /// Folders that some other folder calls as a local module (only files
+    /// that mention `module` can).
+    fn called_modules(&self) -> BTreeSet<PathBuf> {
+        let mut called = BTreeSet::new();
         for (dir, files) in &self.dirs {
             for file in files {
-                for block in file.body.blocks().filter(|b| b.ident.as_str() == "module") {
-                    if let Some(child) =
-                        block_source(block).and_then(|s| self.local_source(dir, &s))
-                    {
-                        called.push(child);
+                let Ok(text) = std::fs::read_to_string(file) else {
+                    continue;
+                };
+                if !text.contains("module") {
+                    continue;
+                }
+                let Ok(body) = hcl_edit::parser::parse_body(&text) else {
+                    continue;
+                };
+                for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
+                    let child = block_source(block).and_then(|s| self.local_source(dir, &s));
+                    // A folder calling itself is still a root.
+                    if let Some(child) = child.filter(|c| c != dir) {
+                        called.insert(child);
                     }
                 }
             }
         }
         called
+    }
+
+    pub fn is_called(&self, dir: &Path) -> bool {
+        self.called.contains(dir)
+    }
+
+    /// The folder's parsed files (errors reported the first time).
+    fn folder(&self, dir: &Path) -> Option<Rc<Vec<TfFile>>> {
+        if let Some(files) = self.cache.borrow().get(dir) {
+            return Some(Rc::clone(files));
+        }
+        let paths = self.dirs.get(dir)?;
+        let report = self.reported.borrow_mut().insert(dir.to_path_buf());
+        let mut errors = Vec::new();
+        let files: Vec<TfFile> = paths
+            .iter()
+            .filter_map(|p| parse_file(&self.root, p, &mut errors))
+            .collect();
+        if report {
+            self.errors.borrow_mut().extend(errors);
+        }
+        let files = Rc::new(files);
+        if self.called.contains(dir) {
+            self.cache
+                .borrow_mut()
+                .insert(dir.to_path_buf(), Rc::clone(&files));
+        }
+        Some(files)
     }
 
     /// A local module source as a folder of the tree; None for remote
@@ -97,9 +165,10 @@ impl Tree {
         stack: &mut Vec<PathBuf>,
         out: &mut Output,
     ) -> BTreeMap<String, Value> {
-        let Some(files) = self.dirs.get(dir) else {
+        let Some(files) = self.folder(dir) else {
             return BTreeMap::new();
         };
+        let files: &[TfFile] = &files;
         stack.push(dir.to_path_buf());
         out.visited.insert(dir.to_path_buf());
         let mut scope = Scope {
@@ -366,6 +435,28 @@ fn clamp(count: i64, address: &str, out: &mut Output) -> i64 {
         ));
     }
     count.clamp(0, MAX_INSTANCES as i64)
+}
+
+fn parse_file(root: &Path, path: &Path, errors: &mut Vec<IacError>) -> Option<TfFile> {
+    let rel = relative(root, path);
+    let text = read_text(path, &rel, errors)?;
+    match hcl_edit::parser::parse_body(&text) {
+        Ok(body) => Some(TfFile {
+            path: rel,
+            lines: LineIndex::new(&text),
+            body,
+        }),
+        Err(e) => {
+            let at = e.location();
+            errors.push(IacError::new(
+                &rel,
+                at.line() as u32,
+                at.column() as u32,
+                format!("HCL syntax: {}", e.message()),
+            ));
+            None
+        }
+    }
 }
 
 /// `a/./b/../c` as `a/c`, without touching the file system (so a symlink
