@@ -1026,6 +1026,7 @@ class Env:
         self.outputs = []   # Blocks
         self.used = set()
         self.used_outputs = set()
+        self.words = set()
 
     def uniq(self, base):
         base = base + self.suffix
@@ -1036,6 +1037,16 @@ class Env:
             n += 1
         self.used.add(name)
         return name
+
+    def word(self, word):
+        """`word`, or word2, word3... : the names AWS sees (buckets, queues,
+        functions, roles) stay unique within an env whatever the labels."""
+        w, n = word, 2
+        while w in self.words:
+            w = f"{word}{n}"
+            n += 1
+        self.words.add(w)
+        return w
 
     def var(self, name, vtype, default=..., description=None, tfvar=..., sensitive=False):
         if name not in self.vars:
@@ -1259,7 +1270,7 @@ class EnvBuilder:
     def s3_single(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(BUCKET_WORDS)
+        word = e.word(r.choice(BUCKET_WORDS))
         name = e.uniq(word)
         kms = self.kms_key("s3_" + word, secure=True) if coin(r, 0.3) else None
         b = Block("resource", "aws_s3_bucket", name)
@@ -1280,7 +1291,7 @@ class EnvBuilder:
     def s3_count(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(BUCKET_WORDS)
+        word = e.word(r.choice(BUCKET_WORDS))
         name = e.uniq(word + "_buckets")
         lst = r.sample(["raw", "curated", "published", "scratch", "archive", "inbox", "outbox"], r.choice([2, 3]))
         v = e.var(f"{name}_suffixes", "list(string)", lst, f"One {word} bucket per suffix.")
@@ -1297,7 +1308,7 @@ class EnvBuilder:
     def s3_foreach(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(BUCKET_WORDS)
+        word = e.word(r.choice(BUCKET_WORDS))
         name = e.uniq(word + "_by_team")
         teams = r.sample(TEAMS, r.choice([2, 3]))
         m = {t: {"retention_days": r.choice([30, 90, 365]), "owner": f"{t}@example.com"} for t in teams}
@@ -1330,7 +1341,7 @@ class EnvBuilder:
     def s3_module(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(BUCKET_WORDS)
+        word = e.word(r.choice(BUCKET_WORDS))
         name = e.uniq(word + "_bucket")
         m = Block("module", name)
         m.a("source", "../../modules/s3-bucket")
@@ -1367,7 +1378,7 @@ class EnvBuilder:
     def sg_inline(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(APP_WORDS)
+        word = e.word(r.choice(APP_WORDS))
         name = e.uniq(word)
         sg = Block("resource", "aws_security_group", name)
         sg.a("name", f"${{local.name_prefix}}-{word}")
@@ -1421,7 +1432,7 @@ class EnvBuilder:
     def sg_dynamic(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(APP_WORDS)
+        word = e.word(r.choice(APP_WORDS))
         name = e.uniq(word + "_dynamic")
         rules = {"https": {"port": 443, "cidrs": ["0.0.0.0/0"]}}
         if coin(r, 0.5):
@@ -1466,7 +1477,7 @@ class EnvBuilder:
     def sg_rules(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(["db", "cache", "admin", "jump", "internal", "mgmt"])
+        word = e.word(r.choice(["db", "cache", "admin", "jump", "internal", "mgmt"]))
         name = e.uniq(word)
         sg = Block("resource", "aws_security_group", name)
         sg.a("name", f"${{local.name_prefix}}-{word}")
@@ -1516,7 +1527,7 @@ class EnvBuilder:
     def sg_module(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(APP_WORDS)
+        word = e.word(r.choice(APP_WORDS))
         name = e.uniq(word + "_sg")
         m = Block("module", name)
         m.a("source", "../../modules/security-group")
@@ -1551,7 +1562,7 @@ class EnvBuilder:
     def instance(self, sg=None):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(APP_WORDS)
+        word = e.word(r.choice(APP_WORDS))
         name = e.uniq(word)
         bad = set() if secure else set(r.sample(["imds", "root", "role"], r.choice([1, 1, 2, 3])))
         if "role" not in bad:
@@ -1649,7 +1660,7 @@ class EnvBuilder:
     def ec2_module(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(APP_WORDS)
+        word = e.word(r.choice(APP_WORDS))
         name = e.uniq(word + "_app")
         m = Block("module", name)
         m.a("source", "../../modules/ec2-app")
@@ -1671,7 +1682,7 @@ class EnvBuilder:
     def rds(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(DB_WORDS)
+        word = e.word(r.choice(DB_WORDS))
         name = e.uniq(word)
         engine = r.choice([("postgres", "16.3", "db.t4g.medium"), ("mysql", "8.0.36", "db.t3.medium")])
         sng = Block("resource", "aws_db_subnet_group", name)
@@ -1715,7 +1726,7 @@ class EnvBuilder:
     def rds_module(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(DB_WORDS)
+        word = e.word(r.choice(DB_WORDS))
         name = e.uniq(word + "_db")
         m = Block("module", name)
         m.a("source", "../../modules/rds-postgres")
@@ -1804,7 +1815,7 @@ class EnvBuilder:
         m = Block("module", name)
         m.a("source", "../../modules/audit-trail")
         m.nl()
-        m.a("name", f"${{local.name_prefix}}-audit")
+        m.a("name", f"${{local.name_prefix}}-{e.word('audit')}")
         if not secure:
             for k in r.sample(["multi_region", "log_file_validation", "use_kms", "kms_key_rotation", "enable_logging"], r.choice([1, 2])):
                 m.a(k, False)
@@ -1816,7 +1827,7 @@ class EnvBuilder:
     def sqs(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(QUEUE_WORDS)
+        word = e.word(r.choice(QUEUE_WORDS))
         name = e.uniq(word)
         q = Block("resource", "aws_sqs_queue", name)
         if coin(r, 0.3):
@@ -1863,7 +1874,7 @@ class EnvBuilder:
     def sns(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(QUEUE_WORDS)
+        word = e.word(r.choice(QUEUE_WORDS))
         name = e.uniq(word + "_topic")
         t = Block("resource", "aws_sns_topic", name)
         t.a("name", f"${{local.name_prefix}}-{word}")
@@ -1895,7 +1906,7 @@ class EnvBuilder:
     def messaging_module(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(QUEUE_WORDS)
+        word = e.word(r.choice(QUEUE_WORDS))
         name = e.uniq(word + "_bus")
         m = Block("module", name)
         m.a("source", "../../modules/messaging")
@@ -2028,7 +2039,7 @@ class EnvBuilder:
     def lambda_fn(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(FN_WORDS)
+        word = e.word(r.choice(FN_WORDS))
         name = e.uniq(word)
         bad = set() if secure else set(r.sample(["runtime", "url", "permission"], r.choice([1, 1, 2])))
         runtime = r.choice(DEPRECATED_RUNTIMES if "runtime" in bad else SECURE_RUNTIMES)
@@ -2165,7 +2176,7 @@ class EnvBuilder:
     def iam_user(self, policy=None):
         e, r = self.e, self.r
         secure = coin(r)
-        name = e.uniq(r.choice(["svc_ci", "svc_backup", "svc_report", "alice", "bob", "carol"]))
+        name = e.uniq(e.word(r.choice(["svc_ci", "svc_backup", "svc_report", "alice", "bob", "carol"])))
         u = Block("resource", "aws_iam_user", name)
         u.a("name", f"${{var.env}}-{name.replace('_', '-')}")
         u.a("tags", Raw("local.common_tags"))
@@ -2193,10 +2204,10 @@ class EnvBuilder:
         m = Block("module", name)
         m.a("source", "../../modules/iam-baseline")
         m.nl()
-        m.a("name_prefix", Raw("local.name_prefix"))
+        m.a("name_prefix", f"${{local.name_prefix}}-{e.word('iam')}")
         people = r.sample(["alice", "bob", "carol", "dave", "erin", "frank"], 4)
-        m.a("admin_users", [f"${{var.env}}-{p}" for p in people[:1]])
-        m.a("readonly_users", [f"${{var.env}}-{p}" for p in people[1:3]] if not secure else [])
+        m.a("admin_users", [f"${{var.env}}-{e.word(p)}" for p in people[:1]])
+        m.a("readonly_users", [f"${{var.env}}-{e.word(p)}" for p in people[1:3]] if not secure else [])
         m.a("deploy_resources", ["arn:aws:s3:::${var.artifact_bucket}/*"])
         if not secure:
             for k in r.sample(["grant_full_admin", "s3_wildcard", "trust_any_principal"], r.choice([1, 2])):
@@ -2207,7 +2218,7 @@ class EnvBuilder:
     def secret(self):
         e, r = self.e, self.r
         secure = coin(r)
-        word = r.choice(["db_password", "api_key", "oauth_client", "signing_key", "webhook_token"])
+        word = e.word(r.choice(["db_password", "api_key", "oauth_client", "signing_key", "webhook_token"]))
         name = e.uniq(word)
         if coin(r, 0.35):
             m = Block("module", name)
