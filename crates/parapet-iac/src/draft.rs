@@ -57,6 +57,24 @@ impl Draft {
         }
     }
 
+    /// An identifier argument (a key, a profile): a reference to a resource
+    /// of the template is set even though its value comes after apply.
+    pub fn put_reference(
+        &mut self,
+        attr: &str,
+        key: &str,
+        value: Option<&Value>,
+        default: impl Into<AttrValue>,
+    ) {
+        match value {
+            Some(Value::Unknown(Some(address))) => {
+                let text = format!("{address} {KNOWN_AFTER_APPLY}");
+                self.known(attr, key, AttrValue::Str(text));
+            }
+            other => self.put(attr, key, other, default),
+        }
+    }
+
     /// `attr` as the template computes it, known or not.
     pub fn put_value(&mut self, attr: &str, key: &str, value: &Value) {
         let origin = self.origin(key);
@@ -128,12 +146,16 @@ impl Draft {
     }
 }
 
-/// Whether a policy can be judged: unknown parts only in `Resource` /
-/// `NotResource` (ARNs of resources not yet created) are fine; an unknown
-/// principal, action, effect or condition is not.
+/// Whether a policy can be judged: wholly unknown values only in `Resource`
+/// / `NotResource` (ARNs of resources not yet created) are fine; a wholly
+/// unknown principal, action, effect or condition is not.
 fn decidable(policy: &sonic_rs::Value) -> bool {
     use sonic_rs::{JsonContainerTrait, JsonValueTrait};
-    let unknown_inside = |v: &sonic_rs::Value| v.to_string().contains(KNOWN_AFTER_APPLY);
+    // A whole value unknown (`"(known after apply)"`); text around an
+    // unknown part (`arn:aws:iam::(known after apply):root`) still says what
+    // kind of principal it is.
+    let whole = format!("{KNOWN_AFTER_APPLY:?}");
+    let unknown_inside = |v: &sonic_rs::Value| v.to_string().contains(&whole);
     let statements: Vec<&sonic_rs::Value> = match policy.get("Statement") {
         Some(list) if list.is_array() => list
             .as_array()

@@ -179,6 +179,11 @@ fn collect(
                 address: address.to_string(),
                 base_address,
                 kind: kind.to_string(),
+                root: Path::new(rel)
+                    .parent()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".to_string()),
                 path,
                 line,
                 column: 1,

@@ -24,7 +24,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         Draft::new(
             Provider::Aws,
             kind,
-            format!("{}#{}", tf.path, tf.address),
+            tf.uid(),
             name,
             &tf.path,
             tf.line,
@@ -118,7 +118,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
                 metadata.and_then(|m| m.get("http_tokens")),
                 "optional",
             );
-            d.put(
+            d.put_reference(
                 "iam_instance_profile",
                 "iam_instance_profile",
                 v("iam_instance_profile"),
@@ -129,7 +129,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         "aws_ebs_volume" => {
             d = draft("aws.ec2.volume", "");
             d.put_bool("encrypted", "encrypted", v("encrypted"), false);
-            d.put("kms_key_id", "kms_key_id", v("kms_key_id"), AttrValue::Null);
+            d.put_reference("kms_key_id", "kms_key_id", v("kms_key_id"), AttrValue::Null);
         }
         "aws_ebs_encryption_by_default" => {
             d = draft("aws.ec2.region-settings", "");
@@ -186,7 +186,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
                 v("is_multi_region_trail"),
                 false,
             );
-            d.put("kms_key_id", "kms_key_id", v("kms_key_id"), AttrValue::Null);
+            d.put_reference("kms_key_id", "kms_key_id", v("kms_key_id"), AttrValue::Null);
             d.put(
                 "s3_bucket",
                 "s3_bucket_name",
@@ -219,6 +219,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         "aws_lambda_function" => {
             d = draft("aws.lambda.function", "function_name");
             d.put("runtime", "runtime", v("runtime"), AttrValue::Null);
+            d.known("policy", "", AttrValue::Null);
             d.known("policy.principals", "", AttrValue::List(Vec::new()));
             d.known("url.auth_type", "", AttrValue::Null);
         }
@@ -252,7 +253,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         "aws_sns_topic" => {
             d = draft("aws.sns.topic", "name");
             d.put_policy("policy", "policy", v("policy"));
-            d.put(
+            d.put_reference(
                 "kms_key_id",
                 "kms_master_key_id",
                 v("kms_master_key_id"),
@@ -262,7 +263,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         "aws_sqs_queue" => {
             d = draft("aws.sqs.queue", "name");
             d.put_policy("policy", "policy", v("policy"));
-            d.put(
+            d.put_reference(
                 "kms_key_id",
                 "kms_master_key_id",
                 v("kms_master_key_id"),
@@ -271,7 +272,7 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
             // SQS encrypts new queues with SQS-owned keys unless told not to
             // (since October 2022).
             let managed = match v("kms_master_key_id") {
-                Some(Value::Str(_)) => Some(&FALSE),
+                Some(Value::Str(_) | Value::Unknown(Some(_))) => Some(&FALSE),
                 _ => v("sqs_managed_sse_enabled"),
             };
             d.put_bool("sqs_managed_sse", "sqs_managed_sse_enabled", managed, true);

@@ -13,7 +13,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span;
 
 use super::functions::call;
-use crate::value::{number_text, Value};
+use crate::value::{number_text, Value, KNOWN_AFTER_APPLY};
 
 /// Evaluation depth past which a value is Unknown (reference cycles,
 /// hostile nesting).
@@ -41,6 +41,8 @@ pub(crate) struct Scope<'a> {
     pub path_root: String,
     /// Address prefix of this module instance (`module.net.`).
     pub prefix: String,
+    /// The root module folder (relative), for resource identities.
+    pub root_module: String,
 }
 
 /// An evaluator over one scope, with the iteration variables in force
@@ -287,20 +289,30 @@ impl<'s, 'a> Evaluator<'s, 'a> {
         ops: &[&TraversalOperator],
     ) -> Eval {
         let name = block.labels.get(1).map(|l| l.as_str()).unwrap_or_default();
-        let address = format!("{}{kind}.{name}", self.scope.prefix);
-        // Skip the instance key of a counted resource: every instance shares
-        // the configuration.
-        let ops = match ops.first() {
-            Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => &ops[1..],
-            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
-                return Ok(Value::Unknown(Some(address)))
+        let base = format!("{}{kind}.{name}", self.scope.prefix);
+        // The instance a reference names (`aws_iam_user.u["bob"]`) and the
+        // iteration variables its configuration is evaluated with.
+        let (address, frame, ops) = match ops.first() {
+            None => return Ok(self.instances(block, &base)),
+            Some(TraversalOperator::Index(expr)) => {
+                let key = self.eval(expr)?;
+                let (address, frame) = self.instance(block, &base, key);
+                (address, frame, &ops[1..])
             }
-            _ => ops,
+            Some(TraversalOperator::LegacyIndex(i)) => {
+                let (address, frame) = self.instance(block, &base, Value::Number(**i as f64));
+                (address, frame, &ops[1..])
+            }
+            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
+                return Ok(Value::Unknown(Some(base)))
+            }
+            Some(TraversalOperator::GetAttr(_)) => (base, BTreeMap::new(), ops),
         };
         let Some(TraversalOperator::GetAttr(attr)) = ops.first() else {
             return Ok(Value::Unknown(Some(address)));
         };
         let mut nested = self.nested();
+        nested.frames.push(frame);
         let value = match block.body.get_attribute(attr.as_str()) {
             // Configured values are known; ids, ARNs and computed defaults
             // exist only after apply.
@@ -311,6 +323,85 @@ impl<'s, 'a> Evaluator<'s, 'a> {
             Value::Unknown(None) => Ok(Value::Unknown(Some(address))),
             value => self.traverse(value, &ops[1..]),
         }
+    }
+
+    /// A whole resource (`for_each = aws_s3_bucket.logs`): its instances,
+    /// each an object known only after apply but naming its address.
+    fn instances(&mut self, block: &Block, base: &str) -> Value {
+        let unknown = || Value::Unknown(Some(base.to_string()));
+        if let Some(count) = block.body.get_attribute("count") {
+            return match self.nested().value(&count.value).as_i64() {
+                Some(n) => Value::List(
+                    (0..n.clamp(0, MAX_ELEMENTS as i64))
+                        .map(|i| {
+                            Value::Unknown(Some(format!(
+                                "{base}{}",
+                                instance_key(&Value::Number(i as f64))
+                            )))
+                        })
+                        .collect(),
+                ),
+                None => unknown(),
+            };
+        }
+        if let Some(for_each) = block.body.get_attribute("for_each") {
+            return match pairs(self.nested().value(&for_each.value)) {
+                Ok(items) => Value::Map(
+                    items
+                        .into_iter()
+                        .filter_map(|(key, value)| {
+                            let key = if key.as_str().is_some() { key } else { value };
+                            let text = key.to_text()?;
+                            Some((
+                                text,
+                                Value::Unknown(Some(format!("{base}{}", instance_key(&key)))),
+                            ))
+                        })
+                        .collect(),
+                ),
+                Err(_) => unknown(),
+            };
+        }
+        unknown()
+    }
+
+    /// The address of one instance and the `count`/`each` it sees.
+    fn instance(
+        &mut self,
+        block: &Block,
+        base: &str,
+        key: Value,
+    ) -> (String, BTreeMap<String, Value>) {
+        if key.has_unknown() {
+            return (base.to_string(), BTreeMap::new());
+        }
+        let address = format!("{base}{}", instance_key(&key));
+        let mut frame = BTreeMap::new();
+        if block.body.get_attribute("count").is_some() {
+            frame.insert(
+                "count".to_string(),
+                Value::Map(BTreeMap::from([("index".to_string(), key)])),
+            );
+        } else if let Some(for_each) = block.body.get_attribute("for_each") {
+            let collection = self.nested().value(&for_each.value);
+            let value = pairs(collection)
+                .ok()
+                .and_then(|items| {
+                    items.into_iter().find_map(|(k, v)| {
+                        let k = if k.as_str().is_some() { k } else { v.clone() };
+                        (k.to_text() == key.to_text()).then_some(v)
+                    })
+                })
+                .unwrap_or(Value::unknown());
+            frame.insert(
+                "each".to_string(),
+                Value::Map(BTreeMap::from([
+                    ("key".to_string(), key),
+                    ("value".to_string(), value),
+                ])),
+            );
+        }
+        (address, frame)
     }
 
     fn data_reference(&mut self, ops: &[&TraversalOperator]) -> Eval {
@@ -376,12 +467,26 @@ impl<'s, 'a> Evaluator<'s, 'a> {
 
     fn template(&mut self, template: &Template) -> Eval {
         let mut out = String::new();
+        let mut literal = false;
+        let mut unknown = false;
         for element in template.iter() {
             match element {
-                Element::Literal(text) => out.push_str(text),
-                Element::Interpolation(i) => match self.eval(&i.expr)?.to_text() {
-                    Some(text) => out.push_str(&text),
-                    None => return Ok(Value::unknown()),
+                Element::Literal(text) => {
+                    literal |= !text.trim().is_empty();
+                    out.push_str(text);
+                }
+                Element::Interpolation(i) => match self.eval(&i.expr)? {
+                    // `arn:aws:iam::${account}:root` is an account ARN
+                    // whatever the account: the known text is kept so a
+                    // policy stays judgeable (a lone `${x}` stays unknown).
+                    Value::Unknown(_) => {
+                        unknown = true;
+                        out.push_str(KNOWN_AFTER_APPLY);
+                    }
+                    value => match value.to_text() {
+                        Some(text) => out.push_str(&text),
+                        None => return Ok(Value::unknown()),
+                    },
                 },
                 Element::Directive(directive) => match &**directive {
                     Directive::If(d) => {
@@ -418,6 +523,9 @@ impl<'s, 'a> Evaluator<'s, 'a> {
                     }
                 },
             }
+        }
+        if unknown && !literal {
+            return Ok(Value::unknown());
         }
         Ok(Value::Str(out))
     }

@@ -25,16 +25,21 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
     }
     let mut index = Index::default();
     for (n, (draft, tf)) in drafts.iter().enumerate() {
-        index
-            .by_address
-            .entry(tf.base_address.clone())
-            .or_default()
-            .push(n);
-        index
-            .by_name
-            .entry((draft.resource.kind.clone(), draft.resource.name.clone()))
-            .or_default()
-            .push(n);
+        // An instance by its own address; every instance by the address
+        // without key (a reference that names no instance).
+        for address in [&tf.address, &tf.base_address] {
+            let key = (tf.root.clone(), address.clone());
+            let entry = index.by_address.entry(key).or_default();
+            if !entry.contains(&n) {
+                entry.push(n);
+            }
+        }
+        let key = (
+            tf.root.clone(),
+            draft.resource.kind.clone(),
+            draft.resource.name.clone(),
+        );
+        index.by_name.entry(key).or_default().push(n);
     }
     let mut orphans = Vec::new();
     for tf in rest {
@@ -43,7 +48,7 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
             Some(target) => target,
             None => continue,
         };
-        let found = index.find(kind, tf.values.get(key));
+        let found = index.find(&tf.root, kind, tf.values.get(key));
         if found.is_empty() {
             if let Some(orphan) = orphan_rule(tf) {
                 orphans.push(orphan);
@@ -66,7 +71,7 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
         .map(|(_, tf)| match tf.values.get("s3_bucket_name") {
             Some(Value::Unknown(Some(address))) if tf.kind == "aws_cloudtrail" => index
                 .by_address
-                .get(address)
+                .get(&(tf.root.clone(), address.clone()))
                 .and_then(|found| found.first())
                 .map(|&b| drafts[b].0.resource.name.clone()),
             _ => None,
@@ -83,7 +88,7 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
         .iter()
         .filter(|t| t.kind == "aws_iam_user_policy_attachment")
     {
-        let found = index.find("aws.iam.policy", tf.values.get("policy_arn"));
+        let found = index.find(&tf.root, "aws.iam.policy", tf.values.get("policy_arn"));
         for n in found {
             let policy = &mut drafts[n].0.resource;
             let count = policy.int("attachment_count").unwrap_or(0);
@@ -97,23 +102,26 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
         .collect()
 }
 
+/// Primary resources by (root folder, address) and (root folder, kind,
+/// name): a link never crosses from one root module to another.
 #[derive(Default)]
 struct Index {
-    by_address: BTreeMap<String, Vec<usize>>,
-    by_name: BTreeMap<(String, String), Vec<usize>>,
+    by_address: BTreeMap<(String, String), Vec<usize>>,
+    by_name: BTreeMap<(String, String, String), Vec<usize>>,
 }
 
 impl Index {
-    fn find(&self, kind: &str, reference: Option<&Value>) -> Vec<usize> {
+    fn find(&self, root: &str, kind: &str, reference: Option<&Value>) -> Vec<usize> {
         let found = match reference {
-            Some(Value::Unknown(Some(address))) => self.by_address.get(address),
+            Some(Value::Unknown(Some(address))) => {
+                self.by_address.get(&(root.to_string(), address.clone()))
+            }
             Some(Value::Str(name)) => {
-                self.by_name
-                    .get(&(kind.to_string(), name.clone()))
-                    .or_else(|| {
-                        self.by_name
-                            .get(&(kind.to_string(), arn_name(name).to_string()))
-                    })
+                let by = |name: &str| {
+                    self.by_name
+                        .get(&(root.to_string(), kind.to_string(), name.to_string()))
+                };
+                by(name).or_else(|| by(arn_name(name)))
             }
             _ => None,
         };
@@ -300,7 +308,10 @@ fn attach(tf: &TfResource, r: &mut Resource) {
             push(r, "entries", &entry, &at("rule_number"));
         }
         "aws_flow_log" => r.set("flow_logs.enabled", true, &at("vpc_id")),
-        "aws_lambda_permission" => push(r, "policy.principals", &v("principal"), &at("principal")),
+        "aws_lambda_permission" => {
+            push(r, "policy.principals", &v("principal"), &at("principal"));
+            add_statement(r, &permission_statement(tf), &at("principal"));
+        }
         "aws_lambda_function_url" => set(
             r,
             "url.auth_type",
@@ -332,6 +343,81 @@ fn attach(tf: &TfResource, r: &mut Resource) {
     }
 }
 
+/// An `aws_lambda_permission` as the policy statement AWS adds for it.
+fn permission_statement(tf: &TfResource) -> Value {
+    let v = |key: &str| tf.values.get(key).cloned().unwrap_or(Value::Null);
+    let principal = match v("principal") {
+        Value::Str(p) if p == "*" => Value::str("*"),
+        Value::Str(p) if p.ends_with(".amazonaws.com") => {
+            Value::Map(BTreeMap::from([("Service".to_string(), Value::Str(p))]))
+        }
+        other => Value::Map(BTreeMap::from([("AWS".to_string(), other)])),
+    };
+    let mut condition = BTreeMap::new();
+    if let Some(arn) = tf
+        .values
+        .get("source_arn")
+        .filter(|a| !matches!(a, Value::Null))
+    {
+        condition.insert(
+            "ArnLike".to_string(),
+            Value::Map(BTreeMap::from([("AWS:SourceArn".to_string(), arn.clone())])),
+        );
+    }
+    if let Some(account) = tf
+        .values
+        .get("source_account")
+        .filter(|a| !matches!(a, Value::Null))
+    {
+        condition.insert(
+            "StringEquals".to_string(),
+            Value::Map(BTreeMap::from([(
+                "AWS:SourceAccount".to_string(),
+                account.clone(),
+            )])),
+        );
+    }
+    let mut statement = BTreeMap::from([
+        ("Effect".to_string(), Value::str("Allow")),
+        ("Principal".to_string(), principal),
+        (
+            "Action".to_string(),
+            match v("action") {
+                Value::Null => Value::str("lambda:InvokeFunction"),
+                a => a,
+            },
+        ),
+        ("Resource".to_string(), Value::str("*")),
+    ]);
+    if !condition.is_empty() {
+        statement.insert("Condition".to_string(), Value::Map(condition));
+    }
+    Value::Map(statement)
+}
+
+/// Appends a statement to a resource policy (creating the document).
+fn add_statement(r: &mut Resource, statement: &Value, origin: &AttrOrigin) {
+    let Some(statement) = statement.to_attr() else {
+        r.unknown("policy", origin);
+        return;
+    };
+    let mut statements = match r.value("policy") {
+        Some(AttrValue::Map(doc)) => doc
+            .get("Statement")
+            .and_then(AttrValue::as_list)
+            .map(<[AttrValue]>::to_vec)
+            .unwrap_or_default(),
+        Some(AttrValue::Null) => Vec::new(),
+        _ => return,
+    };
+    statements.push(statement);
+    let document = AttrValue::Map(BTreeMap::from([
+        ("Version".to_string(), AttrValue::from("2012-10-17")),
+        ("Statement".to_string(), AttrValue::List(statements)),
+    ]));
+    r.set("policy", document, origin);
+}
+
 /// A security group or network ACL rule whose group is not in the tree (an
 /// id literal, a data source): checked on its own, as a group with just that
 /// rule.
@@ -348,7 +434,7 @@ fn orphan_rule(tf: &TfResource) -> Option<Declared> {
     let mut draft = Draft::new(
         parapet_core::Provider::Aws,
         kind,
-        format!("{}#{}", tf.path, tf.address),
+        tf.uid(),
         tf.address.clone(),
         &tf.path,
         tf.line,

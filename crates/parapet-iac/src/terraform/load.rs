@@ -41,14 +41,28 @@ pub fn load_terraform(
     let mut evaluated = Output::default();
     for dir in tree.dirs.keys().filter(|d| !tree.is_called(d)) {
         let inputs = root_inputs(root, dir, options, &mut output.errors);
-        tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
+        tree.instantiate(
+            dir,
+            inputs,
+            "",
+            &relative(root, dir),
+            &mut Vec::new(),
+            &mut evaluated,
+        );
     }
     // Modules only reachable through a cycle of calls: scanned on their own
     // rather than silently skipped.
     for dir in tree.dirs.keys() {
         if !evaluated.visited.contains(dir) {
             let inputs = root_inputs(root, dir, options, &mut output.errors);
-            tree.instantiate(dir, inputs, "", &mut Vec::new(), &mut evaluated);
+            tree.instantiate(
+                dir,
+                inputs,
+                "",
+                &relative(root, dir),
+                &mut Vec::new(),
+                &mut evaluated,
+            );
         }
     }
     output.errors.extend(tree.errors.into_inner());

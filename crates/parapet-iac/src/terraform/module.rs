@@ -38,6 +38,9 @@ pub struct TfResource {
     pub base_address: String,
     /// `aws_security_group`.
     pub kind: String,
+    /// The root module folder this instance belongs to (relative to the
+    /// scanned folder, `.` for itself): links never cross it.
+    pub root: String,
     pub path: String,
     pub line: u32,
     pub column: u32,
@@ -45,6 +48,20 @@ pub struct TfResource {
     pub values: BTreeMap<String, Value>,
     /// Line of each top-level attribute or block.
     pub lines: BTreeMap<String, u32>,
+}
+
+impl TfResource {
+    /// Unique in the scan: the declaring file and the address, or the root
+    /// folder and the address for a shared module outside that folder (the
+    /// same module file instantiated by several roots).
+    pub fn uid(&self) -> String {
+        let inside = self.root == "." || self.path.starts_with(&format!("{}/", self.root));
+        if inside {
+            format!("{}#{}", self.path, self.address)
+        } else {
+            format!("{}#{}", self.root, self.address)
+        }
+    }
 }
 
 /// The tree's Terraform folders. Folders are parsed when evaluated; those
@@ -162,6 +179,7 @@ impl Tree {
         dir: &Path,
         inputs: BTreeMap<String, Value>,
         prefix: &str,
+        root_module: &str,
         stack: &mut Vec<PathBuf>,
         out: &mut Output,
     ) -> BTreeMap<String, Value> {
@@ -173,6 +191,7 @@ impl Tree {
         out.visited.insert(dir.to_path_buf());
         let mut scope = Scope {
             prefix: prefix.to_string(),
+            root_module: root_module.to_string(),
             path_module: relative(&self.root, dir),
             path_root: ".".to_string(),
             ..Scope::default()
@@ -269,7 +288,14 @@ impl Tree {
             })
             .map(|a| (a.key.as_str().to_string(), evaluator.value(&a.value)))
             .collect();
-        self.instantiate(&child, inputs, &format!("{here}."), stack, out)
+        self.instantiate(
+            &child,
+            inputs,
+            &format!("{here}."),
+            &scope.root_module,
+            stack,
+            out,
+        )
     }
 }
 
@@ -337,6 +363,7 @@ fn shallow<'a>(scope: &Scope<'a>) -> Scope<'a> {
         path_module: scope.path_module.clone(),
         path_root: scope.path_root.clone(),
         prefix: scope.prefix.clone(),
+        root_module: scope.root_module.clone(),
     }
 }
 
@@ -417,6 +444,7 @@ fn expand(scope: &Scope, file: &TfFile, block: &Block, out: &mut Output) {
             address: format!("{base_address}{key}"),
             base_address: base_address.clone(),
             kind: kind.as_str().to_string(),
+            root: scope.root_module.clone(),
             path: file.path.clone(),
             line,
             column,

@@ -253,3 +253,147 @@ resource "aws_iam_role_policy_attachment" "a" {
     let policy = resource(&scan, "main.tf#aws_iam_policy.p");
     assert_eq!(value(policy, "attachment_count"), AttrValue::Int(1));
 }
+
+/// Regression: attachments in one environment folder used to fold into the
+/// same-named resource of another, and a module shared by two roots gave
+/// both instances one identity.
+#[test]
+fn links_stay_inside_their_root_module() {
+    let env = |name: &str, rotation: bool, public: bool| {
+        let rotation = if rotation {
+            "resource \"aws_secretsmanager_secret_rotation\" \"db\" {\n  secret_id = aws_secretsmanager_secret.db.id\n}\n"
+        } else {
+            ""
+        };
+        format!(
+            "resource \"aws_secretsmanager_secret\" \"db\" {{ name = \"{name}/db\" }}\n{rotation}module \"logs\" {{\n  source = \"../../modules/m\"\n  public = {public}\n}}\n"
+        )
+    };
+    let module = "variable \"public\" {}\nresource \"aws_s3_bucket\" \"this\" { bucket_prefix = \"logs-\" }\nresource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n  acl    = var.public ? \"public-read\" : \"private\"\n}\n";
+    let (a, b) = (env("a", true, true), env("b", false, false));
+    let scan = scan(
+        &[
+            ("envs/a/main.tf", &a),
+            ("envs/b/main.tf", &b),
+            ("modules/m/main.tf", module),
+        ],
+        &IacOptions::default(),
+    );
+    assert_eq!(
+        value(
+            resource(&scan, "envs/a/main.tf#aws_secretsmanager_secret.db"),
+            "rotation_enabled"
+        ),
+        AttrValue::Bool(true)
+    );
+    assert_eq!(
+        value(
+            resource(&scan, "envs/b/main.tf#aws_secretsmanager_secret.db"),
+            "rotation_enabled"
+        ),
+        AttrValue::Bool(false)
+    );
+    let grants = |uid: &str| {
+        value(resource(&scan, uid), "acl.grants")
+            .as_list()
+            .map(<[AttrValue]>::len)
+    };
+    assert_eq!(grants("envs/a#module.logs.aws_s3_bucket.this"), Some(1));
+    assert_eq!(grants("envs/b#module.logs.aws_s3_bucket.this"), Some(0));
+}
+
+/// Regression: `aws_iam_user.this[each.key]` attached to every instance, and
+/// `for_each = aws_s3_bucket.media` never linked.
+#[test]
+fn references_to_instances_link_to_that_instance() {
+    let tf = r#"
+resource "aws_iam_user" "this" {
+  for_each = toset(["bob", "carol"])
+  name     = each.value
+}
+resource "aws_iam_user_policy_attachment" "ro" {
+  for_each   = toset(["bob"])
+  user       = aws_iam_user.this[each.key].name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_s3_bucket" "media" {
+  for_each = { a = 1, b = 2 }
+  bucket   = "media-${each.key}"
+}
+resource "aws_s3_bucket_acl" "media" {
+  for_each = aws_s3_bucket.media
+  bucket   = each.value.id
+  acl      = "public-read"
+}
+resource "aws_s3_bucket" "logs" {
+  count  = 2
+  bucket = "logs-${count.index}"
+}
+resource "aws_s3_bucket_acl" "logs" {
+  bucket = aws_s3_bucket.logs[1].id
+  acl    = "public-read"
+}
+"#;
+    let scan = scan(&[("main.tf", tf)], &IacOptions::default());
+    let attached = |uid: &str| {
+        value(resource(&scan, uid), "attached_policies")
+            .as_list()
+            .map(<[AttrValue]>::len)
+    };
+    assert_eq!(attached("main.tf#aws_iam_user.this[\"bob\"]"), Some(1));
+    assert_eq!(attached("main.tf#aws_iam_user.this[\"carol\"]"), Some(0));
+    let grants = |uid: &str| {
+        value(resource(&scan, uid), "acl.grants")
+            .as_list()
+            .map(<[AttrValue]>::len)
+    };
+    assert_eq!(grants("main.tf#aws_s3_bucket.media[\"a\"]"), Some(1));
+    assert_eq!(grants("main.tf#aws_s3_bucket.media[\"b\"]"), Some(1));
+    assert_eq!(grants("main.tf#aws_s3_bucket.logs[0]"), Some(0));
+    assert_eq!(grants("main.tf#aws_s3_bucket.logs[1]"), Some(1));
+}
+
+#[test]
+fn keys_and_permissions_set_by_reference_are_decidable() {
+    let tf = r#"
+data "aws_caller_identity" "me" {}
+resource "aws_kms_key" "k" { enable_key_rotation = true }
+resource "aws_sqs_queue" "q" {
+  name              = "q"
+  kms_master_key_id = aws_kms_key.k.arn
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.me.account_id}:root" }
+      Action    = "sqs:SendMessage"
+      Resource  = "*"
+    }]
+  })
+}
+resource "aws_lambda_function" "f" { function_name = "f" }
+resource "aws_lambda_permission" "s3" {
+  function_name = aws_lambda_function.f.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = "arn:aws:s3:::uploads"
+}
+"#;
+    let scan = scan(&[("main.tf", tf)], &IacOptions::default());
+    let queue = resource(&scan, "main.tf#aws_sqs_queue.q");
+    assert!(value(queue, "kms_key_id")
+        .as_str()
+        .is_some_and(|k| k.starts_with("aws_kms_key.k")));
+    assert_eq!(value(queue, "sqs_managed_sse"), AttrValue::Bool(false));
+    let principals = value(queue, "policy.principals");
+    assert!(
+        principals.as_list().is_some_and(|p| p.len() == 1),
+        "{principals:?}"
+    );
+    let function = resource(&scan, "main.tf#aws_lambda_function.f");
+    let policy = value(function, "policy");
+    let statement = policy
+        .get("Statement")
+        .and_then(|s| s.as_list())
+        .and_then(|l| l.first())
+        .cloned();
+    assert!(statement.is_some_and(|s| s.get("Condition").is_some()));
+}
