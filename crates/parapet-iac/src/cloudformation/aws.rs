@@ -335,6 +335,8 @@ fn primary(rel: &str, cfn: &CfnResource) -> Option<Draft> {
         }
         _ => return None,
     }
+    // A stack deploys to one account: its template is the account scope.
+    d.resource.account = rel.to_string();
     Some(d)
 }
 

@@ -299,6 +299,12 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
             d.known("attached_policies", "", AttrValue::List(Vec::new()));
             d.known("inline_policies", "", AttrValue::List(Vec::new()));
         }
+        "aws_s3_account_public_access_block" => {
+            d = draft("aws.s3.account-settings", "");
+            for flag in PUBLIC_ACCESS_FLAGS {
+                d.put_bool(&format!("public_access_block.{flag}"), flag, v(flag), false);
+            }
+        }
         "aws_iam_account_password_policy" => {
             d = draft("aws.iam.password-policy", "");
             d.known("exists", "", AttrValue::Bool(true));
@@ -317,6 +323,10 @@ pub(crate) fn primary(tf: &TfResource) -> Option<Draft> {
         }
         _ => return None,
     }
+    // A root module is what one `terraform apply` deploys to one account:
+    // account-wide settings (Block Public Access, EBS default encryption)
+    // apply within it.
+    d.resource.account = tf.root.clone();
     Some(d)
 }
 

@@ -444,6 +444,7 @@ fn orphan_rule(tf: &TfResource) -> Option<Declared> {
         draft.known(list, "", AttrValue::List(Vec::new()));
     }
     let mut resource = draft.finish();
+    resource.account = tf.root.clone();
     attach(tf, &mut resource);
     Some(Declared::from_tf(resource, tf))
 }

@@ -397,3 +397,23 @@ resource "aws_lambda_permission" "s3" {
         .cloned();
     assert!(statement.is_some_and(|s| s.get("Condition").is_some()));
 }
+
+#[test]
+fn an_account_block_public_access_covers_the_buckets_of_its_root_only() {
+    let with_block = "resource \"aws_s3_account_public_access_block\" \"all\" {\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}\nresource \"aws_s3_bucket\" \"b\" { bucket = \"a-b\" }\n";
+    let without = "resource \"aws_s3_bucket\" \"b\" { bucket = \"b-b\" }\n";
+    let scan = scan(
+        &[("a/main.tf", with_block), ("b/main.tf", without)],
+        &IacOptions::default(),
+    );
+    let settings = resource(&scan, "a/main.tf#aws_s3_account_public_access_block.all");
+    assert_eq!(settings.kind, "aws.s3.account-settings");
+    assert_eq!(
+        resource(&scan, "a/main.tf#aws_s3_bucket.b").account,
+        settings.account
+    );
+    assert_ne!(
+        resource(&scan, "b/main.tf#aws_s3_bucket.b").account,
+        settings.account
+    );
+}
