@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 use parapet_core::{AttrOrigin, AttrValue, Provider, Resource, Span};
 
 use crate::declared::Declared;
-use crate::error::IacError;
 use crate::scan::IacScan;
-use crate::yaml::{parse_documents, Node, Yaml};
+use crate::yaml::{read_documents, Node, Yaml};
 
 pub const WORKLOAD_KIND: &str = "k8s.workload";
 
@@ -19,17 +18,8 @@ pub(crate) fn is_manifest(text: &str) -> bool {
 }
 
 pub(crate) fn read_manifests(rel: &str, text: &str, scan: &mut IacScan) {
-    let documents = match parse_documents(text) {
-        Ok(documents) => documents,
-        Err(e) => {
-            scan.errors.push(IacError::new(
-                rel,
-                e.line,
-                e.column,
-                format!("YAML: {}", e.message),
-            ));
-            return;
-        }
+    let Some(documents) = read_documents(rel, text, &mut scan.errors) else {
+        return;
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for document in &documents {

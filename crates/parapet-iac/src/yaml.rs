@@ -83,6 +83,26 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// The documents of a file, or None with the error recorded against it.
+pub(crate) fn read_documents(
+    rel: &str,
+    text: &str,
+    errors: &mut Vec<crate::IacError>,
+) -> Option<Vec<Node>> {
+    match parse_documents(text) {
+        Ok(documents) => Some(documents),
+        Err(e) => {
+            errors.push(crate::IacError::new(
+                rel,
+                e.line,
+                e.column,
+                format!("YAML: {}", e.message),
+            ));
+            None
+        }
+    }
+}
+
 /// Every document of a (multi-document) YAML text.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder::default();

@@ -1,12 +1,11 @@
 //! `parapet findings`, `parapet mute` and `parapet frameworks`: the posture
 //! findings kept in the store, their mutes, the bundled frameworks.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anyhow::{bail, Result};
 use parapet_core::{parse_rfc3339, Finding, Timestamp};
-use parapet_policy::{builtin_rules, frameworks, rule_meta};
+use parapet_policy::{builtin_rules, frameworks};
 use parapet_report::{write_findings, FindingContext};
 use parapet_store::FindingFilter;
 
@@ -52,10 +51,7 @@ pub fn list(args: FindingsArgs) -> Result<Outcome> {
         })
         .filter(|f| f.severity >= args.min_severity)
         .collect();
-    let metas: BTreeMap<_, _> = builtin_rules()
-        .iter()
-        .map(|r| (r.info().id.to_string(), rule_meta(r)))
-        .collect();
+    let metas = crate::scan::rule_metas(&builtin_rules());
     let generated_at = now_rfc3339();
     let context = FindingContext {
         rules: &metas,

@@ -60,29 +60,12 @@ pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
         );
     }
     summarize(&inventory, &rules, &findings);
-    let metas: BTreeMap<String, PolicyRuleMeta> = rules
-        .iter()
-        .map(|r| (r.info().id.to_string(), rule_meta(r)))
-        .collect();
-    let context = FindingContext {
-        rules: &metas,
-        generated_at: &generated_at,
+    let shown = Shown {
+        statuses: &statuses,
+        format: args.format,
+        output: args.output.as_deref(),
     };
-    let shown: Vec<Finding> = findings
-        .iter()
-        .filter(|f| statuses.contains(&f.status))
-        .cloned()
-        .collect();
-    match &args.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            write_findings(&mut out, args.format, &shown, &context)?;
-            out.flush()?;
-        }
-        None => write_findings(&mut io::stdout().lock(), args.format, &shown, &context)?,
-    }
+    shown.write(&findings, &rules, &generated_at)?;
     if let Some(id) = &args.framework {
         let report = args.report.as_deref().zip(report);
         report_compliance(id, &findings, &generated_at, report)?;
@@ -98,6 +81,53 @@ pub fn cloud(args: ScanCloudArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// Which findings a scan prints, how, and where.
+pub struct Shown<'a> {
+    pub statuses: &'a [CheckStatus],
+    pub format: parapet_report::FindingFormat,
+    /// A file, or stdout.
+    pub output: Option<&'a Path>,
+}
+
+impl Shown<'_> {
+    pub fn write(
+        &self,
+        findings: &[Finding],
+        rules: &[RegisteredRule],
+        generated_at: &str,
+    ) -> Result<()> {
+        let metas = rule_metas(rules);
+        let context = FindingContext {
+            rules: &metas,
+            generated_at,
+        };
+        let shown: Vec<Finding> = findings
+            .iter()
+            .filter(|f| self.statuses.contains(&f.status))
+            .cloned()
+            .collect();
+        match self.output {
+            Some(path) => {
+                let file = File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let mut out = BufWriter::new(file);
+                write_findings(&mut out, self.format, &shown, &context)?;
+                out.flush()?;
+            }
+            None => write_findings(&mut io::stdout().lock(), self.format, &shown, &context)?,
+        }
+        Ok(())
+    }
+}
+
+/// The sinks' view of each rule, by id.
+pub fn rule_metas(rules: &[RegisteredRule]) -> BTreeMap<String, PolicyRuleMeta> {
+    rules
+        .iter()
+        .map(|r| (r.info().id.to_string(), rule_meta(r)))
+        .collect()
 }
 
 /// What a scan evaluates.

@@ -2,18 +2,16 @@
 //! the same rules as a live account; findings point at file and line, and
 //! inline `parapet:ignore` comments (with a reason) suppress them.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::collections::HashMap;
 
-use anyhow::{bail, Context, Result};
-use parapet_core::{CheckStatus, Finding, PolicyRuleMeta, Timestamp};
+use anyhow::{bail, Result};
+use parapet_core::{CheckStatus, Finding, Timestamp};
 use parapet_iac::{scan_path, Declared, IacOptions, TerraformOptions};
-use parapet_policy::{builtin_rules, evaluate, rule_meta, Inventory, RegisteredRule, ACCOUNT_KIND};
-use parapet_report::{write_findings, FindingContext};
+use parapet_policy::{builtin_rules, evaluate, Inventory, RegisteredRule, ACCOUNT_KIND};
 
 use crate::cli_posture::{parse_statuses, ScanIacArgs};
 use crate::inventory::now_rfc3339;
+use crate::scan::Shown;
 use crate::Outcome;
 
 /// Rules that judge what only a live account shows (key ages, last use,
@@ -79,30 +77,12 @@ pub fn iac(args: ScanIacArgs) -> Result<Outcome> {
         count(CheckStatus::Pass),
         scan.errors.len()
     );
-    let metas: BTreeMap<String, PolicyRuleMeta> = rules
-        .iter()
-        .map(|r| (r.info().id.to_string(), rule_meta(r)))
-        .collect();
-    let generated_at = now_rfc3339();
-    let context = FindingContext {
-        rules: &metas,
-        generated_at: &generated_at,
+    let shown = Shown {
+        statuses: &statuses,
+        format: args.format,
+        output: args.output.as_deref(),
     };
-    let shown: Vec<Finding> = findings
-        .iter()
-        .filter(|f| statuses.contains(&f.status))
-        .cloned()
-        .collect();
-    match &args.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            write_findings(&mut out, args.format, &shown, &context)?;
-            out.flush()?;
-        }
-        None => write_findings(&mut io::stdout().lock(), args.format, &shown, &context)?,
-    }
+    shown.write(&findings, &rules, &now_rfc3339())?;
     let failing = findings
         .iter()
         .any(|f| f.status == CheckStatus::Fail && f.muted.is_none() && f.severity >= args.fail_on);

@@ -131,7 +131,7 @@ fn primary(rel: &str, cfn: &CfnResource) -> Option<Draft> {
                 d.known("metadata.http_tokens", "", AttrValue::from("optional"));
             }
             d.known("metadata.http_endpoint", "", AttrValue::from("enabled"));
-            d.put(
+            d.put_reference(
                 "iam_instance_profile",
                 "IamInstanceProfile",
                 p("IamInstanceProfile"),
@@ -195,7 +195,7 @@ fn primary(rel: &str, cfn: &CfnResource) -> Option<Draft> {
             } else {
                 "KmsKeyId"
             };
-            d.put("kms_key_id", key, p(key), AttrValue::Null);
+            d.put_reference("kms_key_id", key, p(key), AttrValue::Null);
             d.put(
                 "s3_bucket",
                 "S3BucketName",
@@ -269,7 +269,7 @@ fn primary(rel: &str, cfn: &CfnResource) -> Option<Draft> {
         "AWS::SNS::Topic" => {
             d = draft("aws.sns.topic", "TopicName");
             d.put_policy("policy", "", None);
-            d.put(
+            d.put_reference(
                 "kms_key_id",
                 "KmsMasterKeyId",
                 p("KmsMasterKeyId"),
@@ -279,7 +279,7 @@ fn primary(rel: &str, cfn: &CfnResource) -> Option<Draft> {
         "AWS::SQS::Queue" => {
             d = draft("aws.sqs.queue", "QueueName");
             d.put_policy("policy", "", None);
-            d.put(
+            d.put_reference(
                 "kms_key_id",
                 "KmsMasterKeyId",
                 p("KmsMasterKeyId"),

@@ -14,7 +14,7 @@ use crate::declared::Declared;
 use crate::error::IacError;
 use crate::scan::IacScan;
 use crate::value::Value;
-use crate::yaml::{parse_documents, Node};
+use crate::yaml::{read_documents, Node};
 use intrinsics::Template;
 
 pub(crate) fn is_template(text: &str) -> bool {
@@ -33,17 +33,8 @@ pub(crate) struct CfnResource<'a> {
 }
 
 pub(crate) fn read_template(rel: &str, text: &str, scan: &mut IacScan) {
-    let documents = match parse_documents(text) {
-        Ok(documents) => documents,
-        Err(e) => {
-            scan.errors.push(IacError::new(
-                rel,
-                e.line,
-                e.column,
-                format!("template: {}", e.message),
-            ));
-            return;
-        }
+    let Some(documents) = read_documents(rel, text, &mut scan.errors) else {
+        return;
     };
     let Some(root) = documents.first() else {
         return;

@@ -39,30 +39,19 @@ pub fn load_terraform(
     let mut output = TerraformOutput::default();
     let tree = Tree::new(root, files);
     let mut evaluated = Output::default();
-    for dir in tree.dirs.keys().filter(|d| !tree.is_called(d)) {
+    let mut as_root = |dir: &PathBuf, evaluated: &mut Output| {
         let inputs = root_inputs(root, dir, options, &mut output.errors);
-        tree.instantiate(
-            dir,
-            inputs,
-            "",
-            &relative(root, dir),
-            &mut Vec::new(),
-            &mut evaluated,
-        );
+        let folder = relative(root, dir);
+        tree.instantiate(dir, inputs, "", &folder, &mut Vec::new(), evaluated);
+    };
+    for dir in tree.dirs.keys().filter(|d| !tree.is_called(d)) {
+        as_root(dir, &mut evaluated);
     }
     // Modules only reachable through a cycle of calls: scanned on their own
     // rather than silently skipped.
     for dir in tree.dirs.keys() {
         if !evaluated.visited.contains(dir) {
-            let inputs = root_inputs(root, dir, options, &mut output.errors);
-            tree.instantiate(
-                dir,
-                inputs,
-                "",
-                &relative(root, dir),
-                &mut Vec::new(),
-                &mut evaluated,
-            );
+            as_root(dir, &mut evaluated);
         }
     }
     output.errors.extend(tree.errors.into_inner());
