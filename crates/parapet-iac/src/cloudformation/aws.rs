@@ -22,6 +22,27 @@ pub(crate) fn to_resources<'a, 'b>(
             attach(cfn, &target.logical_id, draft);
         }
     }
+    // An access-log destination named by `!Ref`: that bucket's name.
+    let names: Vec<(String, String)> = drafts
+        .iter()
+        .map(|(d, c)| (c.logical_id.clone(), d.resource.name.clone()))
+        .collect();
+    for (draft, cfn) in drafts.iter_mut() {
+        let target = cfn
+            .properties
+            .get("LoggingConfiguration")
+            .and_then(|l| l.get("DestinationBucketName"));
+        let target = match target {
+            Some(Value::Unknown(Some(id))) => names
+                .iter()
+                .find(|(logical, _)| logical == id)
+                .map(|(_, name)| Value::Str(name.clone())),
+            other => other.cloned(),
+        };
+        if let Some(target) = target {
+            draft.put_value("logging.target_bucket", "LoggingConfiguration", &target);
+        }
+    }
     drafts.into_iter().map(|(d, c)| (d.finish(), c)).collect()
 }
 

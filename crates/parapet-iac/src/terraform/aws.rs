@@ -10,6 +10,7 @@ use crate::draft::Draft;
 use crate::value::Value;
 
 pub(crate) const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+pub(crate) const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 pub(crate) const AUTHENTICATED_USERS: &str =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 
@@ -423,6 +424,10 @@ pub(crate) fn canned_grants(acl: &str) -> Vec<AttrValue> {
     match acl {
         "public-read" => vec![grant(ALL_USERS, "READ")],
         "public-read-write" => vec![grant(ALL_USERS, "READ"), grant(ALL_USERS, "WRITE")],
+        "log-delivery-write" => vec![
+            grant(LOG_DELIVERY, "WRITE"),
+            grant(LOG_DELIVERY, "READ_ACP"),
+        ],
         "authenticated-read" => vec![grant(AUTHENTICATED_USERS, "READ")],
         _ => Vec::new(),
     }

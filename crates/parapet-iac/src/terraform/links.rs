@@ -64,24 +64,58 @@ pub(crate) fn to_resources(tfs: &[TfResource]) -> Vec<Declared> {
             attach(tf, resource);
         }
     }
-    // A trail names its bucket by reference: the bucket's name, when the
-    // bucket is declared here with one.
-    let names: Vec<Option<String>> = drafts
-        .iter()
-        .map(|(_, tf)| match tf.values.get("s3_bucket_name") {
-            Some(Value::Unknown(Some(address))) if tf.kind == "aws_cloudtrail" => index
-                .by_address
-                .get(&(tf.root.clone(), address.clone()))
-                .and_then(|found| found.first())
-                .map(|&b| drafts[b].0.resource.name.clone()),
-            _ => None,
+    // Buckets named by reference (a trail's bucket, an access-log target):
+    // the bucket's name, when it is declared in the same root with one.
+    let mut bucket_refs: Vec<(usize, &str, &TfResource, &str, Value)> = Vec::new();
+    for (n, (_, tf)) in drafts.iter().enumerate() {
+        let inline_logging = tf_block(tf, "logging").and_then(|b| b.get("target_bucket"));
+        match (
+            tf.kind.as_str(),
+            tf.values.get("s3_bucket_name"),
+            inline_logging,
+        ) {
+            ("aws_cloudtrail", Some(value), _) => {
+                bucket_refs.push((n, "s3_bucket", tf, "s3_bucket_name", value.clone()))
+            }
+            ("aws_s3_bucket", _, Some(value)) => {
+                bucket_refs.push((n, "logging.target_bucket", tf, "logging", value.clone()))
+            }
+            _ => {}
+        }
+    }
+    for tf in tfs.iter().filter(|t| t.kind == "aws_s3_bucket_logging") {
+        let target = tf
+            .values
+            .get("target_bucket")
+            .cloned()
+            .unwrap_or(Value::Null);
+        for n in index.find(&tf.root, "aws.s3.bucket", tf.values.get("bucket")) {
+            bucket_refs.push((
+                n,
+                "logging.target_bucket",
+                tf,
+                "target_bucket",
+                target.clone(),
+            ));
+        }
+    }
+    let resolved: Vec<(usize, &str, AttrOrigin, Value)> = bucket_refs
+        .into_iter()
+        .map(|(n, attr, tf, key, value)| {
+            let name = match &value {
+                Value::Unknown(Some(address)) => index
+                    .by_address
+                    .get(&(tf.root.clone(), address.clone()))
+                    .and_then(|found| found.first())
+                    .map(|&b| Value::Str(drafts[b].0.resource.name.clone()))
+                    .unwrap_or(value),
+                _ => value,
+            };
+            (n, attr, origin(tf, key), name)
         })
         .collect();
-    for ((draft, tf), name) in drafts.iter_mut().zip(names) {
-        if let Some(name) = name {
-            let origin = origin(tf, "s3_bucket_name");
-            draft.resource.set("s3_bucket", name, &origin);
-        }
+    for (n, attr, origin, name) in resolved {
+        set(&mut drafts[n].0.resource, attr, &name, &origin);
     }
     // A policy attached to a user counts as attached for the policy too.
     for tf in tfs
@@ -216,15 +250,8 @@ fn attach(tf: &TfResource, r: &mut Resource) {
                 &at("versioning_configuration"),
             );
         }
-        "aws_s3_bucket_logging" => {
-            r.set("logging.enabled", true, &at("target_bucket"));
-            set(
-                r,
-                "logging.target_bucket",
-                &v("target_bucket"),
-                &at("target_bucket"),
-            );
-        }
+        // The target is resolved to a bucket name after every link is made.
+        "aws_s3_bucket_logging" => r.set("logging.enabled", true, &at("target_bucket")),
         "aws_s3_bucket_server_side_encryption_configuration" => {
             let algorithm = tf_block(tf, "rule")
                 .and_then(|rule| rule.block("apply_server_side_encryption_by_default"))

@@ -71,6 +71,7 @@ fn samples_give_exactly_the_expected_failures_at_their_lines() {
         "AWS-S3-003 cloudformation/stack.yaml#DataBucket cloudformation/stack.yaml:13",
         "AWS-S3-004 cloudformation/stack.yaml#DataBucket cloudformation/stack.yaml:13",
         "AWS-S3-005 cloudformation/stack.yaml#DataBucket cloudformation/stack.yaml:13",
+        "AWS-S3-009 cloudformation/stack.yaml#DataBucket cloudformation/stack.yaml:13",
         // Terraform: tfvars ports through a dynamic block, count, for_each,
         // a local module with a conditional input, a suppression.
         "AWS-EC2-002 terraform/main.tf#aws_security_group.bastion terraform/main.tf:54",
@@ -80,10 +81,15 @@ fn samples_give_exactly_the_expected_failures_at_their_lines() {
         "AWS-S3-005 terraform/main.tf#aws_s3_bucket.site terraform/main.tf:45 muted",
         "AWS-S3-003 terraform/main.tf#aws_s3_bucket.site terraform/main.tf:45",
         "AWS-S3-004 terraform/main.tf#aws_s3_bucket.audit terraform/main.tf:8",
+        "AWS-S3-008 terraform/main.tf#aws_s3_bucket.audit terraform/main.tf:8",
+        "AWS-S3-008 terraform/main.tf#aws_s3_bucket.site terraform/main.tf:45",
+        "AWS-S3-009 terraform/main.tf#aws_s3_bucket.audit terraform/main.tf:8",
+        "AWS-S3-009 terraform/main.tf#aws_s3_bucket.site terraform/main.tf:45",
         "AWS-S3-004 terraform/main.tf#aws_s3_bucket.site terraform/main.tf:45",
         "AWS-SQS-002 terraform/main.tf#aws_sqs_queue.jobs[\"billing\"] terraform/main.tf:79",
         // Plan JSON, pointed back at the .tf beside it.
         "AWS-S3-005 plan/main.tf#aws_s3_bucket.logs plan/main.tf:1",
+        "AWS-S3-009 plan/main.tf#aws_s3_bucket.logs plan/main.tf:1",
         // Kubernetes: one bad Deployment, one good CronJob.
         "K8S-001 kubernetes/app.yaml#Deployment/shop/web kubernetes/app.yaml:1",
         "K8S-004 kubernetes/app.yaml#Deployment/shop/web kubernetes/app.yaml:1",
@@ -366,6 +372,9 @@ const TRIVY_CHECKS: &[(&str, &[&str])] = &[
     ("cloud/aws/s3/no_public_access_with_acl", &["AWS-S3-001"]),
     ("cloud/aws/s3/require_mfa_delete", &["AWS-S3-004"]),
     ("cloud/aws/sqs/enable_queue_encryption", &["AWS-SQS-002"]),
+    ("cloud/aws/s3/enable_versioning", &["AWS-S3-008"]),
+    ("cloud/aws/s3/enable_logging", &["AWS-S3-009"]),
+    ("cloud/aws/sns/enable_topic_encryption", &["AWS-SNS-002"]),
     ("kubernetes/privileged", &["K8S-001"]),
     ("kubernetes/host_pid", &["K8S-002"]),
     ("kubernetes/host_ipc", &["K8S-002"]),

@@ -170,6 +170,10 @@ def bucket(name, deny_http=True, block_public=True, allow_log_delivery=False):
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": block_public})  # three of four flags is still a failure
+    if not BAD:
+        # Server access logging (AWS-S3-009) into the access-log bucket, itself included.
+        s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "posture-access-logs", "TargetPrefix": f"{name}/"}})
     return f"arn:aws:s3:::{name}"
 
 
@@ -303,7 +307,7 @@ def metric_alarms():
             fail(f"3.0:{control}", ACCOUNT_UID)
         return
     logs, cloudwatch, sns = client("logs"), client("cloudwatch"), client("sns")
-    topic = sns.create_topic(Name="cis-alarms")["TopicArn"]
+    topic = sns.create_topic(Name="cis-alarms", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="secops@example.com")
     for control, pattern in CIS_PATTERNS.items():
         metric = "CIS-" + control.replace(".", "-")
