@@ -52,6 +52,11 @@ impl Rule for S3BucketAccessLoggingDisabled {
     }
 
     fn check(&self, bucket: &Resource, inventory: &Inventory) -> Verdict {
+        // Logging on settles it; only a bucket without logging is looked up
+        // as a destination (a scan over the account's buckets).
+        if bucket.bool("logging.enabled") == Some(true) {
+            return pass("server access logging on");
+        }
         if receives_access_logs(bucket, inventory) {
             return pass("the destination of access logs");
         }
