@@ -11,7 +11,7 @@ use sonic_rs::{JsonContainerTrait, JsonValueTrait};
 
 use crate::error::IacError;
 use crate::scan::IacScan;
-use crate::terraform::{to_resources, TfResource};
+use crate::terraform::{normalize, to_resources, TfResource};
 use crate::value::Value;
 
 pub(crate) fn is_plan(text: &str) -> bool {
@@ -34,7 +34,7 @@ pub(crate) fn read_plan(file: &Path, rel: &str, text: &str, scan: &mut IacScan) 
     };
     let unknown = after_unknown(&plan);
     let references = references(&plan["configuration"]["root_module"], "");
-    let sources = source_lines(file, rel);
+    let sources = source_lines(file, rel, &plan["configuration"]["root_module"]);
     let mut resources = Vec::new();
     collect(
         &plan["planned_values"]["root_module"],
@@ -101,38 +101,100 @@ fn references(module: &sonic_rs::Value, prefix: &str) -> BTreeMap<(String, Strin
     out
 }
 
-/// Where each root `resource "TYPE" "NAME"` block starts in the `.tf`
-/// files beside the plan.
-fn source_lines(plan: &Path, rel: &str) -> BTreeMap<String, (String, u32)> {
+/// Where each `resource "TYPE" "NAME"` block starts, by address without
+/// instance keys: the plan's folder, then the local modules its
+/// configuration calls (a source outside the scanned folder is not read).
+fn source_lines(
+    plan: &Path,
+    rel: &str,
+    configuration: &sonic_rs::Value,
+) -> BTreeMap<String, (String, u32)> {
     let mut out = BTreeMap::new();
-    let Some(dir) = plan.parent() else { return out };
-    let rel_dir = Path::new(rel)
-        .parent()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let (Some(dir), Some(rel_dir)) = (plan.parent(), Path::new(rel).parent()) else {
         return out;
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "tf") {
-            continue;
-        }
+    module_lines(dir, rel_dir, "", configuration, 0, &mut out);
+    out
+}
+
+fn module_lines(
+    dir: &Path,
+    rel_dir: &Path,
+    prefix: &str,
+    module: &sonic_rs::Value,
+    depth: usize,
+    out: &mut BTreeMap<String, (String, u32)>,
+) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .collect();
+    paths.sort();
+    for path in paths {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let name = entry.file_name().to_string_lossy().to_string();
-        let file = if rel_dir.is_empty() {
-            name
-        } else {
-            format!("{rel_dir}/{name}")
-        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let file = rel_dir.join(name).to_string_lossy().replace('\\', "/");
         for (n, line) in text.lines().enumerate() {
             let words: Vec<&str> = line.split_whitespace().collect();
             if let ["resource", kind, name, ..] = words.as_slice() {
-                let address = format!("{}.{}", kind.trim_matches('"'), name.trim_matches('"'));
+                let address = format!(
+                    "{prefix}{}.{}",
+                    kind.trim_matches('"'),
+                    name.trim_matches('"')
+                );
                 out.entry(address).or_insert((file.clone(), n as u32 + 1));
             }
+        }
+    }
+    let Some(calls) = module["module_calls"].as_object() else {
+        return;
+    };
+    for (name, call) in calls.iter() {
+        let Some(source) = call["source"].as_str() else {
+            continue;
+        };
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            continue;
+        }
+        let child_rel = normalize(&rel_dir.join(source));
+        if child_rel.starts_with("..") || child_rel.is_absolute() {
+            continue;
+        }
+        let child_dir = normalize(&dir.join(source));
+        let child_prefix = format!("{prefix}module.{name}.");
+        module_lines(
+            &child_dir,
+            &child_rel,
+            &child_prefix,
+            &call["module"],
+            depth + 1,
+            out,
+        );
+    }
+}
+
+/// `module.db[0].aws_x.y["a"]` as `module.db.aws_x.y`.
+fn without_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
         }
     }
     out
@@ -156,7 +218,7 @@ fn collect(
             else {
                 continue;
             };
-            let base_address = address.split('[').next().unwrap_or(address).to_string();
+            let base_address = without_keys(address);
             let mut values = match Value::from_json(&resource["values"]) {
                 Value::Map(map) => map,
                 _ => BTreeMap::new(),

@@ -417,3 +417,50 @@ fn an_account_block_public_access_covers_the_buckets_of_its_root_only() {
         settings.account
     );
 }
+
+#[test]
+fn plan_resources_in_local_modules_point_at_their_module_file() {
+    let plan = r#"{
+  "format_version": "1.2", "terraform_version": "1.9.5",
+  "planned_values": {"root_module": {"child_modules": [{"address": "module.db", "resources": [
+    {"address": "module.db.aws_db_instance.main", "mode": "managed", "type": "aws_db_instance", "name": "main",
+     "values": {"identifier": "orders", "publicly_accessible": true}}
+  ]}]}},
+  "resource_changes": [],
+  "configuration": {"root_module": {"module_calls": {"db": {"source": "./modules/db", "module": {"resources": []}}}}}
+}"#;
+    let module = "variable \"public\" {}\n\nresource \"aws_db_instance\" \"main\" {\n  identifier = \"orders\"\n}\n";
+    let scan = scan(
+        &[
+            ("plan.json", plan),
+            (
+                "main.tf",
+                "module \"db\" {\n  source = \"./modules/db\"\n}\n",
+            ),
+            ("modules/db/main.tf", module),
+        ],
+        &IacOptions::default(),
+    );
+    let db = scan
+        .resources
+        .iter()
+        .find(|d| d.resource.uid == "modules/db/main.tf#module.db.aws_db_instance.main")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?}",
+                scan.resources
+                    .iter()
+                    .map(|d| &d.resource.uid)
+                    .collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(
+        (db.location.path.as_str(), db.location.line),
+        ("modules/db/main.tf", 3)
+    );
+    // The plan's value (public), not the configuration's default, is what is checked.
+    assert_eq!(
+        value(&db.resource, "publicly_accessible"),
+        AttrValue::Bool(true)
+    );
+}
