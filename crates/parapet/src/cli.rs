@@ -44,6 +44,13 @@ pub enum Command {
     /// Check cloud posture against the rules and frameworks.
     #[command(subcommand)]
     Scan(crate::cli_posture::ScanCommand),
+    /// Read audit logs into the Parquet security lake (idempotent: a file or
+    /// an event already in the lake adds nothing). Exit code 2 when some
+    /// input could not be read (the rest is ingested).
+    Ingest(crate::lake::IngestArgs),
+    /// SQL over the lake: table `events` (OCSF columns, `raw`, and the
+    /// partition columns `source`, `account`, `date`).
+    Hunt(crate::lake::HuntArgs),
     /// List the posture findings kept across scans.
     Findings(crate::cli_posture::FindingsArgs),
     /// Mute posture findings, with a reason and an expiry.

@@ -13,16 +13,22 @@ pub fn database_path(args: &StoreArgs) -> Result<PathBuf> {
     if let Some(path) = &args.db {
         return Ok(path.clone());
     }
+    Ok(parapet_home()?.join("parapet.db"))
+}
+
+/// `$PARAPET_HOME`, by default `~/.local/share/parapet`, created if need be.
+pub fn parapet_home() -> Result<PathBuf> {
     let home = match std::env::var_os("PARAPET_HOME") {
         Some(home) => PathBuf::from(home),
         None => {
-            let user_home = std::env::var_os("HOME")
-                .context("neither PARAPET_HOME nor HOME is set; pass --db")?;
+            let user_home = std::env::var_os("HOME").context(
+                "neither PARAPET_HOME nor HOME is set; set PARAPET_HOME (or pass --db / --lake)",
+            )?;
             PathBuf::from(user_home).join(".local/share/parapet")
         }
     };
     std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
-    Ok(home.join("parapet.db"))
+    Ok(home)
 }
 
 pub fn now_rfc3339() -> String {

@@ -11,6 +11,7 @@ mod detect;
 mod findings;
 mod import;
 mod inventory;
+mod lake;
 mod license;
 mod pipeline;
 #[cfg(feature = "aws")]
@@ -56,6 +57,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Detect(args) => detect::run(args),
+        Command::Ingest(args) => lake::ingest(args),
+        Command::Hunt(args) => lake::hunt(args),
         Command::Rules(RulesCommand::List(args)) => rules::list(args),
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),

@@ -5,6 +5,7 @@ mod aws_config_import;
 mod aws_inventory;
 mod cloud_imports;
 mod iac;
+mod lake;
 #[cfg(feature = "aws")]
 mod moto;
 #[cfg(feature = "aws")]
@@ -18,6 +19,15 @@ use std::io::Write;
 
 fn parapet() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parapet"))
+}
+
+/// The Python venv `.ci/run` fills (moto, DuckDB); `PARAPET_MOTO_VENV`
+/// points elsewhere.
+fn venv() -> PathBuf {
+    match std::env::var_os("PARAPET_MOTO_VENV") {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv"),
+    }
 }
 
 fn shared() -> PathBuf {

@@ -7,17 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::venv;
+
 pub struct Moto {
     child: Child,
     pub endpoint: String,
     pub python: PathBuf,
-}
-
-fn venv() -> PathBuf {
-    match std::env::var_os("PARAPET_MOTO_VENV") {
-        Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv"),
-    }
 }
 
 impl Moto {
