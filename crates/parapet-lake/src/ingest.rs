@@ -51,11 +51,7 @@ pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError>
         let bytes = match std::fs::read(&file) {
             Ok(bytes) => bytes,
             Err(e) => {
-                report.errors.push(ReadError::new(
-                    &file.display().to_string().into(),
-                    parapet_logs::Location::Whole,
-                    e.to_string(),
-                ));
+                report.errors.push(whole_file(&file, e));
                 continue;
             }
         };
@@ -70,11 +66,7 @@ pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError>
         let reader = match open_path(&file) {
             Ok(reader) => reader,
             Err(e) => {
-                report.errors.push(ReadError::new(
-                    &file.display().to_string().into(),
-                    parapet_logs::Location::Whole,
-                    e.to_string(),
-                ));
+                report.errors.push(whole_file(&file, e));
                 continue;
             }
         };
@@ -162,6 +154,12 @@ impl Batch {
         self.written.push((tmp, final_path));
         Ok(())
     }
+}
+
+/// A file that could not be read at all.
+fn whole_file(file: &Path, error: std::io::Error) -> ReadError {
+    let source = file.display().to_string().into();
+    ReadError::new(&source, parapet_logs::Location::Whole, error.to_string())
 }
 
 /// Unique per run: the start time and the process.

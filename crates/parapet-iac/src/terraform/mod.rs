@@ -5,6 +5,8 @@ mod links;
 mod load;
 mod module;
 mod policy_document;
+mod references;
+mod templates;
 
 pub(crate) use aws::{canned_grants, sg_rule, PUBLIC_ACCESS_FLAGS};
 pub(crate) use links::to_resources;
