@@ -17,6 +17,8 @@ pub enum LakeError {
     Arrow(#[from] ArrowError),
     #[error("Parquet: {0}")]
     Parquet(#[from] ParquetError),
+    #[error("{0}")]
+    Message(String),
     #[error("query: {0}")]
     Query(#[from] DataFusionError),
 }

@@ -6,8 +6,10 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
@@ -26,6 +28,13 @@ pub enum HuntFormat {
 
 /// Runs `sql` over the lake at `lake` and returns the result rows.
 pub fn hunt(lake: &Path, sql: &str) -> Result<Vec<RecordBatch>, LakeError> {
+    if !lake.join(crate::ledger::LEDGER_DIR).is_dir() {
+        return Err(LakeError::Message(format!(
+            "no lake at {} (run `parapet ingest PATHS --lake {}` first)",
+            lake.display(),
+            lake.display()
+        )));
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
@@ -33,6 +42,7 @@ pub fn hunt(lake: &Path, sql: &str) -> Result<Vec<RecordBatch>, LakeError> {
         .map_err(|e| LakeError::io(lake, e))?;
     runtime.block_on(async {
         let ctx = SessionContext::new();
+        ctx.register_udf(crate::json_get::udf());
         register(&ctx, lake)?;
         let frame = ctx.sql(sql).await?;
         Ok(frame.collect().await?)
@@ -72,7 +82,7 @@ pub fn render(
         HuntFormat::Csv => {
             let mut writer = datafusion::arrow::csv::Writer::new(out);
             for batch in batches {
-                writer.write(batch)?;
+                writer.write(&flat(batch)?)?;
             }
         }
         HuntFormat::Json => {
@@ -83,4 +93,37 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// The batch with list and struct columns as text (`[a, b]`), which CSV
+/// cannot hold otherwise.
+fn flat(batch: &RecordBatch) -> Result<RecordBatch, LakeError> {
+    if !batch
+        .schema()
+        .fields()
+        .iter()
+        .any(|f| f.data_type().is_nested())
+    {
+        return Ok(batch.clone());
+    }
+    let options = FormatOptions::default();
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        if !field.data_type().is_nested() {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+            continue;
+        }
+        let formatter = ArrayFormatter::try_new(column.as_ref(), &options)?;
+        let text: StringArray = (0..column.len())
+            .map(|i| (!column.is_null(i)).then(|| formatter.value(i).to_string()))
+            .collect();
+        fields.push(Field::new(field.name(), DataType::Utf8, true));
+        columns.push(Arc::new(text));
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }

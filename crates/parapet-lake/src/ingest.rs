@@ -3,17 +3,20 @@
 //! its id, so an event delivered twice is kept once. Malformed records are
 //! counted and reported; the rest is ingested.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use parapet_logs::{
     discover_files, is_cloudtrail_record, open_path, parse_chunk_each, ReadError, TimeRange,
 };
 
+use parapet_core::Event;
+use rustc_hash::FxHashSet;
+
 use crate::error::LakeError;
-use crate::ledger::{hash_bytes, Ledger};
-use crate::row::{cloudtrail_row, Partition, Row};
-use crate::writer::{write_tmp, ROWS_PER_FILE};
+use crate::ledger::{file_key, hash_event, FileKey, Ledger};
+use crate::row::{cloudtrail_row, write_raw, Partition};
+use crate::writer::{write_tmp, Rows, ROWS_PER_FILE};
 
 #[derive(Debug, Default)]
 pub struct IngestReport {
@@ -30,10 +33,19 @@ pub struct IngestReport {
     pub unusable: u64,
     pub parquet_files: usize,
     pub errors: Vec<ReadError>,
+    /// Wall-clock time of the whole ingest.
+    pub seconds: f64,
 }
 
-/// Reads `paths` (files or folders) into the lake at `lake`.
-pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError> {
+/// Reads `paths` (files or folders) into the lake at `lake`; `observe` sees
+/// every new event (not the duplicates) as it is read, so detection shares
+/// the one read.
+pub fn ingest(
+    paths: &[PathBuf],
+    lake: &Path,
+    observe: &mut dyn FnMut(&Event),
+) -> Result<IngestReport, LakeError> {
+    let started = std::time::Instant::now();
     std::fs::create_dir_all(lake).map_err(|e| LakeError::io(lake, e))?;
     let mut ledger = Ledger::open(lake)?;
     let (files, errors) = discover_files(paths);
@@ -46,18 +58,16 @@ pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError>
         errors,
         ..IngestReport::default()
     };
-    let mut inputs: Vec<(u64, u64, String)> = Vec::new();
+    let mut inputs: Vec<(FileKey, String)> = Vec::new();
     for file in files {
-        let bytes = match std::fs::read(&file) {
-            Ok(bytes) => bytes,
+        let key = match file_key(&file) {
+            Ok(key) => key,
             Err(e) => {
                 report.errors.push(whole_file(&file, e));
                 continue;
             }
         };
-        let key = (hash_bytes(&bytes), bytes.len() as u64);
-        drop(bytes);
-        if ledger.files.contains(&key) || inputs.iter().any(|(h, s, _)| (*h, *s) == key) {
+        if ledger.files.contains(&key) || inputs.iter().any(|(k, _)| *k == key) {
             report.skipped_files += 1;
             continue;
         }
@@ -83,27 +93,35 @@ pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError>
                     report.unusable += 1;
                     return;
                 }
-                let Some((partition, row)) = cloudtrail_row(&event) else {
+                let Some((partition, mut row)) = cloudtrail_row(&event) else {
                     report.unusable += 1;
                     return;
                 };
-                let id = hash_bytes(row.event_uid.as_deref().unwrap_or(&row.raw).as_bytes());
+                let rows = rows_of(&mut batch.rows, &mut batch.spares, partition);
+                row.raw = write_raw(&event.value, &mut rows.text);
+                let id = match &row.event_uid {
+                    Some(uid) => hash_event(uid.as_bytes()),
+                    None => hash_event(&rows.text[row.raw.clone()]),
+                };
                 if ledger.events.contains(&id) || !batch.ids.insert(id) {
+                    rows.text.truncate(row.raw.start);
                     report.duplicates += 1;
                     return;
                 }
+                rows.rows.push(row);
                 report.events += 1;
-                batch.rows.entry(partition).or_default().push(row);
+                observe(&event);
             });
             report.errors.extend(parsed.errors);
             batch.flush_full()?;
         }
-        inputs.push((key.0, key.1, file.display().to_string()));
+        inputs.push((key, file.display().to_string()));
     }
     batch.flush_all()?;
     report.parquet_files = batch.written.len();
     let ids: Vec<u64> = batch.ids.into_iter().collect();
     ledger.commit(lake, &batch.written, &inputs, &ids)?;
+    report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
@@ -113,21 +131,50 @@ pub fn ingest(paths: &[PathBuf], lake: &Path) -> Result<IngestReport, LakeError>
 struct Batch {
     lake: PathBuf,
     run: String,
-    rows: BTreeMap<Partition, Vec<Row>>,
-    ids: HashSet<u64>,
+    rows: BTreeMap<Partition, Rows>,
+    /// Emptied buffers of written partitions, reused by the next ones.
+    spares: Vec<Rows>,
+    ids: FxHashSet<u64>,
     written: Vec<(PathBuf, PathBuf)>,
 }
 
+/// Rows held in memory at most before the largest partition is written.
+const MAX_BUFFERED: usize = 384 << 20;
+
+/// The rows of `partition`, starting from a spare buffer when it is new.
+fn rows_of<'a>(
+    rows: &'a mut BTreeMap<Partition, Rows>,
+    spares: &mut Vec<Rows>,
+    partition: Partition,
+) -> &'a mut Rows {
+    rows.entry(partition)
+        .or_insert_with(|| spares.pop().unwrap_or_default())
+}
+
 impl Batch {
+    /// Writes partitions that fill a file, then the largest ones while the
+    /// rows held exceed [`MAX_BUFFERED`], so memory stays bounded however
+    /// many days and accounts one input spans.
     fn flush_full(&mut self) -> Result<(), LakeError> {
         let full: Vec<Partition> = self
             .rows
             .iter()
-            .filter(|(_, rows)| rows.len() >= ROWS_PER_FILE)
+            .filter(|(_, rows)| rows.rows.len() >= ROWS_PER_FILE)
             .map(|(p, _)| p.clone())
             .collect();
         for partition in full {
             self.flush(&partition)?;
+        }
+        while self.rows.values().map(Rows::bytes).sum::<usize>() > MAX_BUFFERED {
+            let Some(largest) = self
+                .rows
+                .iter()
+                .max_by_key(|(_, rows)| rows.bytes())
+                .map(|(p, _)| p.clone())
+            else {
+                break;
+            };
+            self.flush(&largest)?;
         }
         Ok(())
     }
@@ -144,14 +191,16 @@ impl Batch {
         let Some(mut rows) = self.rows.remove(partition) else {
             return Ok(());
         };
-        if rows.is_empty() {
-            return Ok(());
+        if !rows.rows.is_empty() {
+            let name = format!("part-{}-{:05}.parquet", self.run, self.written.len());
+            let final_path = self.lake.join(partition.folder()).join(name);
+            let tmp = write_tmp(&final_path, &rows)?;
+            self.written.push((tmp, final_path));
         }
-        rows.sort_by_key(|r| r.time_ms);
-        let name = format!("part-{}-{:05}.parquet", self.run, self.written.len());
-        let final_path = self.lake.join(partition.folder()).join(name);
-        let tmp = write_tmp(&final_path, &rows)?;
-        self.written.push((tmp, final_path));
+        rows.clear();
+        if self.spares.len() < 4 {
+            self.spares.push(rows);
+        }
         Ok(())
     }
 }

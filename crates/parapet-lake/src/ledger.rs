@@ -3,50 +3,84 @@
 //! pending commit of an ingest that may have crashed.
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHasher;
+use rustc_hash::FxHashSet;
+use twox_hash::{XxHash3_128, XxHash3_64};
 
 use crate::error::LakeError;
+
+/// The ledger's folder inside the lake.
+pub const LEDGER_DIR: &str = "_parapet";
 
 pub struct Ledger {
     dir: PathBuf,
     /// (content hash, size) of every ingested input file.
-    pub files: HashSet<(u64, u64)>,
-    /// Hashes of every event id in the lake.
-    pub events: HashSet<u64>,
+    pub files: HashSet<FileKey>,
+    /// Hashes of every event id in the lake (already hashes: Fx suffices).
+    pub events: FxHashSet<u64>,
 }
 
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+/// An input file by content: XXH3-128 of its bytes, and its size.
+pub type FileKey = (u128, u64);
+
+/// Ledger files; a ledger of the first format (`files.tsv`,
+/// `event_ids.bin`, other hashes) is refused rather than misread.
+const INPUTS: &str = "inputs-v2.tsv";
+const EVENT_IDS: &str = "event-ids-v2.bin";
+const OLD_EVENT_IDS: &str = "event_ids.bin";
+
+/// The hash an event is known by (of its id, or of its record).
+pub fn hash_event(bytes: &[u8]) -> u64 {
+    XxHash3_64::oneshot(bytes)
+}
+
+/// A file's key, read in blocks (never whole into memory).
+pub fn file_key(path: &Path) -> std::io::Result<FileKey> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = XxHash3_128::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.write(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((hasher.finish_128(), size))
 }
 
 impl Ledger {
     /// Opens (creating) the ledger of `lake`, first undoing any commit a
     /// crash left half done.
     pub fn open(lake: &Path) -> Result<Ledger, LakeError> {
-        let dir = lake.join("_parapet");
+        let dir = lake.join(LEDGER_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| LakeError::io(&dir, e))?;
+        if dir.join(OLD_EVENT_IDS).exists() {
+            return Err(LakeError::Message(format!(
+                "{} was written by an earlier Parapet build (ledger v1); ingest into a new lake",
+                lake.display()
+            )));
+        }
         recover(lake, &dir)?;
         let mut files = HashSet::new();
-        let listing = dir.join("files.tsv");
+        let listing = dir.join(INPUTS);
         if let Ok(file) = std::fs::File::open(&listing) {
             for line in BufReader::new(file).lines() {
                 let line = line.map_err(|e| LakeError::io(&listing, e))?;
                 let mut fields = line.split('\t');
                 if let (Some(Ok(hash)), Some(Ok(size))) = (
-                    fields.next().map(|h| u64::from_str_radix(h, 16)),
+                    fields.next().map(|h| u128::from_str_radix(h, 16)),
                     fields.next().map(str::parse),
                 ) {
                     files.insert((hash, size));
                 }
             }
         }
-        let ids = dir.join("event_ids.bin");
+        let ids = dir.join(EVENT_IDS);
         let bytes = std::fs::read(&ids).unwrap_or_default();
         let events = bytes
             .chunks_exact(8)
@@ -62,7 +96,7 @@ impl Ledger {
         &mut self,
         lake: &Path,
         written: &[(PathBuf, PathBuf)],
-        inputs: &[(u64, u64, String)],
+        inputs: &[(FileKey, String)],
         events: &[u64],
     ) -> Result<(), LakeError> {
         let pending = self.dir.join("pending.txt");
@@ -79,16 +113,16 @@ impl Ledger {
             std::process::exit(75);
         }
         let mut lines = String::new();
-        for (hash, size, path) in inputs {
+        for ((hash, size), path) in inputs {
             lines.push_str(&format!(
-                "{hash:016x}\t{size}\t{}\n",
+                "{hash:032x}\t{size}\t{}\n",
                 path.replace(['\t', '\n'], " ")
             ));
             self.files.insert((*hash, *size));
         }
-        append_synced(&self.dir.join("files.tsv"), lines.as_bytes())?;
+        append_synced(&self.dir.join(INPUTS), lines.as_bytes())?;
         let ids: Vec<u8> = events.iter().flat_map(|id| id.to_le_bytes()).collect();
-        append_synced(&self.dir.join("event_ids.bin"), &ids)?;
+        append_synced(&self.dir.join(EVENT_IDS), &ids)?;
         self.events.extend(events);
         std::fs::remove_file(&pending).map_err(|e| LakeError::io(&pending, e))?;
         Ok(())

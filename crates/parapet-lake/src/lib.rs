@@ -7,11 +7,18 @@
 mod error;
 mod hunt;
 mod ingest;
+mod json_get;
 mod ledger;
 mod row;
+mod saved;
+mod timeline;
 mod writer;
 
+pub use datafusion::arrow::array::Int64Array;
+pub use datafusion::arrow::record_batch::RecordBatch;
 pub use error::LakeError;
 pub use hunt::{hunt, render, HuntFormat};
 pub use ingest::{ingest, IngestReport};
 pub use row::{cloudtrail_row, file_schema, Partition, Row, PARTITIONS};
+pub use saved::{find as find_saved_hunt, Param, ParamKind, SavedHunt, SAVED_HUNTS, WINDOW};
+pub use timeline::{timeline_sql, Subject};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parapet_core::{parse_rfc3339, Event};
-use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
+use sonic_rs::{JsonContainerTrait, JsonValueMutTrait, JsonValueTrait, Value};
 
 /// The partition columns, in folder order.
 pub const PARTITIONS: [&str; 3] = ["source", "account", "date"];
@@ -72,7 +72,9 @@ pub struct Row {
     pub text: [Option<String>; 13],
     pub resources: Vec<String>,
     pub event_uid: Option<String>,
-    pub raw: String,
+    /// Where the raw record lies in its partition's text buffer
+    /// ([`write_raw`]): records share one buffer, reused from flush to flush.
+    pub raw: std::ops::Range<usize>,
 }
 
 /// OCSF classes the lake uses.
@@ -100,6 +102,13 @@ pub fn cloudtrail_row(event: &Event) -> Option<(Partition, Row)> {
     });
     let account = text(value, "recipientAccountId").or_else(|| identity_text("accountId"));
     let error_code = text(value, "errorCode");
+    // A refused console sign-in has no errorCode, only its response.
+    let failed = error_code.is_some()
+        || value
+            .get("responseElements")
+            .and_then(|r| r.get("ConsoleLogin"))
+            .and_then(|r| r.as_str())
+            == Some("Failure");
     let (class_uid, activity_id) = classify(operation.as_deref().unwrap_or_default());
     let resources = value
         .get("resources")
@@ -123,7 +132,8 @@ pub fn cloudtrail_row(event: &Event) -> Option<(Partition, Row)> {
         text: [
             operation,
             text(value, "eventSource"),
-            arn.or_else(|| identity_text("principalId")),
+            arn.or_else(|| identity_text("principalId"))
+                .or_else(|| identity_text("invokedBy")),
             identity_text("type"),
             user_name,
             issuer,
@@ -132,22 +142,48 @@ pub fn cloudtrail_row(event: &Event) -> Option<(Partition, Row)> {
             text(value, "userAgent"),
             account,
             text(value, "awsRegion"),
-            Some(
-                if error_code.is_some() {
-                    "Failure"
-                } else {
-                    "Success"
-                }
-                .to_string(),
-            ),
+            Some(if failed { "Failure" } else { "Success" }.to_string()),
             error_code,
         ],
         resources,
         event_uid: text(value, "eventID"),
-        raw: value.to_string(),
+        raw: 0..0,
     };
     Some((partition, row))
 }
+
+/// Appends the record as compact JSON to `out`, with the session token of
+/// issued credentials (AssumeRole, GetSessionToken responses) redacted: the
+/// lake keeps evidence, not credentials. Returns where it lies.
+pub fn write_raw(value: &Value, out: &mut Vec<u8>) -> std::ops::Range<usize> {
+    let start = out.len();
+    let token = value
+        .get("responseElements")
+        .and_then(|r| r.get("credentials"))
+        .and_then(|c| c.get("sessionToken"));
+    let written = if token.is_none() {
+        sonic_rs::to_writer(&mut *out, value)
+    } else {
+        let mut copy = value.clone();
+        if let Some(credentials) = copy
+            .get_mut("responseElements")
+            .and_then(|r| r.get_mut("credentials"))
+            .and_then(|c| c.as_object_mut())
+        {
+            credentials.insert("sessionToken", Value::from(REDACTED));
+        }
+        sonic_rs::to_writer(&mut *out, &copy)
+    };
+    if written.is_err() {
+        // A parsed value always serializes; should it not, store no text
+        // rather than half of one.
+        out.truncate(start);
+        out.extend_from_slice(b"{}");
+    }
+    start..out.len()
+}
+
+pub const REDACTED: &str = "REDACTED";
 
 /// OCSF class and activity of an API call by its name: a console login is
 /// Authentication (Logon); everything else API Activity, by verb.

@@ -36,7 +36,7 @@ pub fn generate(args: GenerateArgs) -> Result<Outcome> {
 
 /// Writes `events` generated events as JSONL (gzip when the name ends in
 /// `.gz`); returns the uncompressed size.
-fn write_events(path: &Path, events: u64, seed: u64) -> Result<u64> {
+pub fn write_events(path: &Path, events: u64, seed: u64) -> Result<u64> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let gz = path.extension().is_some_and(|e| e == "gz");
     let mut out: Box<dyn Write> = if gz {
@@ -164,7 +164,7 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
 }
 
 /// User + system CPU time of this process (all threads), from /proc.
-fn cpu_seconds() -> Option<f64> {
+pub fn cpu_seconds() -> Option<f64> {
     let stat = fs::read_to_string("/proc/self/stat").ok()?;
     let after_name = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = after_name.split_whitespace().collect();

@@ -48,9 +48,13 @@ pub enum Command {
     /// an event already in the lake adds nothing). Exit code 2 when some
     /// input could not be read (the rest is ingested).
     Ingest(crate::lake::IngestArgs),
-    /// SQL over the lake: table `events` (OCSF columns, `raw`, and the
-    /// partition columns `source`, `account`, `date`).
+    /// SQL or a saved hunt over the lake: table `events` (OCSF columns,
+    /// `raw`, and the partition columns `source`, `account`, `date`);
+    /// `json_get(raw, 'a.b')` reads any field of the raw record.
     Hunt(crate::lake::HuntArgs),
+    /// Everything one identity, IP or access key did, across all sources
+    /// in the lake, in time order.
+    Timeline(crate::lake::TimelineArgs),
     /// List the posture findings kept across scans.
     Findings(crate::cli_posture::FindingsArgs),
     /// Mute posture findings, with a reason and an expiry.
@@ -257,6 +261,9 @@ pub enum BenchCommand {
     Posture(crate::cli_posture::BenchPostureArgs),
     /// `scan iac` over a template tree: read, evaluate, every rule.
     Iac(crate::cli_posture::BenchIacArgs),
+    /// Generated CloudTrail into a lake (ingest speed, lake size), then
+    /// group-by hunts over it.
+    Lake(crate::bench_lake::BenchLakeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -289,11 +296,11 @@ pub struct GenerateArgs {
     pub seed: u64,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
+pub fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
-fn parse_level(s: &str) -> Result<Level, String> {
+pub fn parse_level(s: &str) -> Result<Level, String> {
     s.parse()
         .map_err(|e: parapet_core::ParseLevelError| e.to_string())
 }

@@ -1,15 +1,21 @@
-//! `parapet ingest` and `parapet hunt`: the Parquet security lake.
+//! `parapet ingest`, `parapet hunt` and `parapet timeline`: the Parquet
+//! security lake.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use parapet_lake::HuntFormat;
+use parapet_core::{Alert, Level};
+use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
+use parapet_logs::cloudtrail_summary;
+use parapet_report::{AlertWriter, Format};
+use parapet_sigma::{Detector, EventKind};
 
+use crate::cli::{parse_format, parse_level, RuleArgs};
 use crate::inventory::parapet_home;
-use crate::Outcome;
+use crate::{rules, Outcome};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
@@ -20,6 +26,18 @@ pub struct IngestArgs {
     /// The lake folder (default: $PARAPET_HOME/lake).
     #[arg(long)]
     pub lake: Option<PathBuf>,
+    /// Also run the detection rules on every new event in the same pass;
+    /// alerts go to stdout as with `parapet detect`.
+    #[arg(long)]
+    pub detect: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Alert format with --detect; default: table on a terminal, jsonl otherwise.
+    #[arg(long, short = 'f', value_parser = parse_format)]
+    pub format: Option<Format>,
+    /// With --detect, only alerts at or above this level.
+    #[arg(long, default_value = "informational", value_parser = parse_level)]
+    pub min_level: Level,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -31,8 +49,19 @@ pub enum HuntOutput {
 
 #[derive(Debug, Args)]
 pub struct HuntArgs {
-    /// The query, e.g. `SELECT api_operation, count(*) FROM events GROUP BY 1`.
-    pub sql: String,
+    /// A saved hunt's name (see --list) or SQL over table `events`, e.g.
+    /// `SELECT api_operation, count(*) FROM events GROUP BY 1`.
+    #[arg(required_unless_present = "list")]
+    pub query: Option<String>,
+    /// List the saved hunts and their parameters.
+    #[arg(long)]
+    pub list: bool,
+    /// A saved hunt's parameter, NAME=VALUE; repeatable.
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Print the SQL a saved hunt runs instead of running it.
+    #[arg(long)]
+    pub show_sql: bool,
     #[arg(long)]
     pub lake: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "table")]
@@ -40,6 +69,47 @@ pub struct HuntArgs {
     /// Write the rows here instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(group = clap::ArgGroup::new("subject").required(true).multiple(false))]
+pub struct TimelineArgs {
+    /// A user, role or session ARN (or user name): what it did, what its
+    /// role's sessions did, and what was done to it.
+    #[arg(long, group = "subject")]
+    pub identity: Option<String>,
+    /// Everything from one source IP.
+    #[arg(long, group = "subject")]
+    pub ip: Option<String>,
+    /// What one access key did, and the call that issued it.
+    #[arg(long, group = "subject")]
+    pub access_key: Option<String>,
+    /// First day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<String>,
+    /// Rows shown at most.
+    #[arg(long, default_value_t = 10_000)]
+    pub limit: u32,
+    #[arg(long)]
+    pub lake: Option<PathBuf>,
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: HuntOutput,
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    let ok = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    ok.then(|| s.to_string())
+        .ok_or_else(|| format!("{s:?} is not a date YYYY-MM-DD"))
 }
 
 fn lake_dir(lake: &Option<PathBuf>) -> Result<PathBuf> {
@@ -51,13 +121,66 @@ fn lake_dir(lake: &Option<PathBuf>) -> Result<PathBuf> {
 
 pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     let lake = lake_dir(&args.lake)?;
-    let report = parapet_lake::ingest(&args.paths, &lake)
+    let detector = if args.detect {
+        let loaded = rules::load(&args.rules)?;
+        rules::report_errors(&loaded.errors);
+        Some(Detector::new(&loaded.rules, &EventKind::CLOUDTRAIL))
+    } else {
+        None
+    };
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let mut writer = AlertWriter::new(BufWriter::new(io::stdout().lock()), format);
+    let mut alerts = 0u64;
+    let mut sink_error = None;
+    let mut hits = Vec::new();
+    let mut observe = |event: &parapet_core::Event| {
+        let Some(detector) = &detector else { return };
+        hits.clear();
+        detector.matches(&event.value, &mut hits);
+        hits.retain(|&hit| detector.rules()[hit].meta.level >= args.min_level);
+        if hits.is_empty() || sink_error.is_some() {
+            return;
+        }
+        let summary = cloudtrail_summary(&event.value);
+        for &hit in &hits {
+            let alert = Alert {
+                rule: detector.rules()[hit].meta.clone(),
+                event: summary.clone(),
+                origin: event.origin.clone(),
+                raw: None,
+            };
+            alerts += 1;
+            if let Err(e) = writer.write(&alert) {
+                sink_error = Some(e);
+                return;
+            }
+        }
+    };
+    let report = parapet_lake::ingest(&args.paths, &lake, &mut observe)
         .with_context(|| format!("ingest into {}", lake.display()))?;
+    if let Some(error) = sink_error {
+        return Err(anyhow::Error::new(error).context("cannot write alerts"));
+    }
+    writer.finish().context("cannot write alerts")?;
     for error in report.errors.iter().take(50) {
         eprintln!("parapet ingest: {error}");
     }
+    if report.errors.len() > 50 {
+        eprintln!(
+            "parapet ingest: {} more read errors not shown",
+            report.errors.len() - 50
+        );
+    }
+    let detected = match &detector {
+        Some(d) => format!("; {alerts} alerts from {} rules", d.rules().len()),
+        None => String::new(),
+    };
     eprintln!(
-        "parapet ingest: {} files read ({} already in the lake), {:.1} MB; {} events written, {} duplicates skipped, {} records unusable; {} Parquet files; {} read errors",
+        "parapet ingest: {} files read ({} already in the lake), {:.1} MB; {} events written, {} duplicates skipped, {} records unusable; {} Parquet files; {} read errors{detected}; {:.2}s",
         report.files,
         report.skipped_files,
         report.bytes_in as f64 / 1e6,
@@ -65,24 +188,76 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
         report.duplicates,
         report.unusable,
         report.parquet_files,
-        report.errors.len()
+        report.errors.len(),
+        report.seconds,
     );
-    Ok(if report.errors.is_empty() {
-        Outcome::Clean
-    } else {
+    Ok(if !report.errors.is_empty() {
         Outcome::Errors
+    } else if alerts > 0 {
+        Outcome::Alerts
+    } else {
+        Outcome::Clean
     })
 }
 
 pub fn hunt(args: HuntArgs) -> Result<Outcome> {
-    let lake = lake_dir(&args.lake)?;
-    let batches = parapet_lake::hunt(&lake, &args.sql)?;
-    let format = match args.format {
+    if args.list {
+        list_hunts(&mut io::stdout().lock())?;
+        return Ok(Outcome::Clean);
+    }
+    let query = args.query.as_deref().unwrap_or_default();
+    let sql = match parapet_lake::find_saved_hunt(query) {
+        Some(saved) => {
+            let mut params = Vec::new();
+            for param in &args.params {
+                let Some((name, value)) = param.split_once('=') else {
+                    bail!("--param {param:?}: expected NAME=VALUE");
+                };
+                params.push((name.trim().to_string(), value.to_string()));
+            }
+            saved.render(&params)?
+        }
+        None if !args.params.is_empty() => bail!(
+            "--param is for saved hunts, and {query:?} is not one (`parapet hunt --list` shows them)"
+        ),
+        None => query.to_string(),
+    };
+    if args.show_sql {
+        println!("{}", sql.trim_end());
+        return Ok(Outcome::Clean);
+    }
+    run_query(&lake_dir(&args.lake)?, &sql, args.format, &args.output)
+}
+
+pub fn timeline(args: TimelineArgs) -> Result<Outcome> {
+    let subject = match (args.identity, args.ip, args.access_key) {
+        (Some(id), _, _) => Subject::Identity(id),
+        (_, Some(ip), _) => Subject::Ip(ip),
+        (_, _, Some(key)) => Subject::AccessKey(key),
+        _ => bail!("give --identity, --ip or --access-key"),
+    };
+    let sql = parapet_lake::timeline_sql(
+        &subject,
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.limit,
+    );
+    run_query(&lake_dir(&args.lake)?, &sql, args.format, &args.output)
+}
+
+fn run_query(
+    lake: &std::path::Path,
+    sql: &str,
+    format: HuntOutput,
+    output: &Option<PathBuf>,
+) -> Result<Outcome> {
+    let batches = parapet_lake::hunt(lake, sql)?;
+    let format = match format {
         HuntOutput::Table => HuntFormat::Table,
         HuntOutput::Csv => HuntFormat::Csv,
         HuntOutput::Json => HuntFormat::Json,
     };
-    match &args.output {
+    match output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -93,4 +268,26 @@ pub fn hunt(args: HuntArgs) -> Result<Outcome> {
         None => parapet_lake::render(&batches, format, &mut io::stdout().lock())?,
     }
     Ok(Outcome::Clean)
+}
+
+fn list_hunts(out: &mut dyn Write) -> io::Result<()> {
+    for hunt in SAVED_HUNTS {
+        writeln!(out, "{:<28} {}", hunt.name, hunt.title)?;
+        for param in hunt.params {
+            let default = param
+                .default
+                .map_or(String::from("required"), |d| format!("default {d}"));
+            writeln!(
+                out,
+                "{:<30}--param {}=...  {} ({default})",
+                "", param.name, param.help
+            )?;
+        }
+    }
+    let window: Vec<String> = WINDOW
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.help))
+        .collect();
+    writeln!(out, "\nEvery saved hunt also takes: {}.", window.join("; "))?;
+    writeln!(out, "`parapet hunt NAME --show-sql` prints the query.")
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_iac;
+mod bench_lake;
 mod bench_posture;
 mod cli;
 mod cli_posture;
@@ -59,12 +60,14 @@ fn main() -> ExitCode {
         Command::Detect(args) => detect::run(args),
         Command::Ingest(args) => lake::ingest(args),
         Command::Hunt(args) => lake::hunt(args),
+        Command::Timeline(args) => lake::timeline(args),
         Command::Rules(RulesCommand::List(args)) => rules::list(args),
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
         Command::Bench(BenchCommand::Posture(args)) => bench_posture::posture(args),
         Command::Bench(BenchCommand::Iac(args)) => bench_iac::iac(args),
+        Command::Bench(BenchCommand::Lake(args)) => bench_lake::run(args),
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),
