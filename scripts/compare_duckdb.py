@@ -79,7 +79,8 @@ def main():
     con.execute(
         f"CREATE VIEW raw AS SELECT * FROM read_json([{files}], format = 'newline_delimited', columns = {RAW_COLUMNS})"
     )
-    print(f"raw JSON: {raw_mb:.0} MB in {len(raw)} files; threads: DuckDB {con.sql('SELECT current_setting(''threads'')').fetchone()[0]}")
+    threads = con.sql("SELECT current_setting('threads')").fetchall()[0][0]
+    print(f"raw JSON: {raw_mb:.0f} MB in {len(raw)} files; DuckDB threads: {threads}")
     print(f"{'hunt':<30} {'parapet hunt':>13} {'DuckDB lake':>12} {'DuckDB raw JSON':>16}  agree")
     for name, lake_sql, raw_sql in HUNTS:
         ours_time, ours = timed(
