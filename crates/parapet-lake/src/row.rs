@@ -162,7 +162,7 @@ pub fn write_raw(value: &Value, out: &mut Vec<u8>) -> std::ops::Range<usize> {
         .and_then(|r| r.get("credentials"))
         .and_then(|c| c.get("sessionToken"));
     let written = if token.is_none() {
-        sonic_rs::to_writer(&mut *out, value)
+        write_json(value, out)
     } else {
         let mut copy = value.clone();
         if let Some(credentials) = copy
@@ -172,7 +172,7 @@ pub fn write_raw(value: &Value, out: &mut Vec<u8>) -> std::ops::Range<usize> {
         {
             credentials.insert("sessionToken", Value::from(REDACTED));
         }
-        sonic_rs::to_writer(&mut *out, &copy)
+        write_json(&copy, out)
     };
     if written.is_err() {
         // A parsed value always serializes; should it not, store no text
@@ -184,6 +184,38 @@ pub fn write_raw(value: &Value, out: &mut Vec<u8>) -> std::ops::Range<usize> {
 }
 
 pub const REDACTED: &str = "REDACTED";
+
+/// Compact JSON with keys in the record's own order. (sonic-rs sorts keys
+/// when serializing a `Value` once any crate enables its `sort_keys`
+/// feature, as parapet-report does for stable reports; the lake keeps the
+/// record as it came, and sorting cost ~8% of ingest.) Nesting is bounded
+/// by the reader's depth limit.
+fn write_json(value: &Value, out: &mut Vec<u8>) -> sonic_rs::Result<()> {
+    if let Some(object) = value.as_object() {
+        out.push(b'{');
+        for (i, (key, item)) in object.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            sonic_rs::to_writer(&mut *out, key)?;
+            out.push(b':');
+            write_json(item, out)?;
+        }
+        out.push(b'}');
+    } else if let Some(array) = value.as_array() {
+        out.push(b'[');
+        for (i, item) in array.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(item, out)?;
+        }
+        out.push(b']');
+    } else {
+        sonic_rs::to_writer(&mut *out, value)?;
+    }
+    Ok(())
+}
 
 /// OCSF class and activity of an API call by its name: a console login is
 /// Authentication (Logon); everything else API Activity, by verb.
@@ -277,6 +309,20 @@ mod tests {
         );
         assert_eq!(row.text[11].as_deref(), Some("Failure"));
         assert_eq!(row.resources, vec!["arn:aws:s3:::b".to_string()]);
+    }
+
+    #[test]
+    fn raw_keeps_the_record_order_and_escapes() {
+        let text = r#"{"z":1,"a":{"y":"q\"uote","b":[true,null,2.5,"\u00e9"]},"e":[]}"#;
+        let mut out = Vec::new();
+        let range = write_raw(&sonic_rs::from_str(text).unwrap(), &mut out);
+        let written = std::str::from_utf8(&out[range]).unwrap();
+        assert_eq!(
+            written,
+            r#"{"z":1,"a":{"y":"q\"uote","b":[true,null,2.5,"é"]},"e":[]}"#
+        );
+        let again: Value = sonic_rs::from_str(written).unwrap();
+        assert_eq!(again, sonic_rs::from_str::<Value>(text).unwrap());
     }
 
     #[test]
