@@ -62,6 +62,14 @@ pub struct HuntArgs {
     /// Print the SQL a saved hunt runs instead of running it.
     #[arg(long)]
     pub show_sql: bool,
+    #[command(flatten)]
+    pub out: QueryOutput,
+}
+
+/// Which lake a query reads and where its rows go.
+#[derive(Debug, Args)]
+pub struct QueryOutput {
+    /// The lake folder (default: $PARAPET_HOME/lake).
     #[arg(long)]
     pub lake: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value = "table")]
@@ -94,12 +102,8 @@ pub struct TimelineArgs {
     /// Rows shown at most.
     #[arg(long, default_value_t = 10_000)]
     pub limit: u32,
-    #[arg(long)]
-    pub lake: Option<PathBuf>,
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: HuntOutput,
-    #[arg(long, short = 'o')]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: QueryOutput,
 }
 
 fn parse_date(s: &str) -> Result<String, String> {
@@ -226,7 +230,7 @@ pub fn hunt(args: HuntArgs) -> Result<Outcome> {
         println!("{}", sql.trim_end());
         return Ok(Outcome::Clean);
     }
-    run_query(&lake_dir(&args.lake)?, &sql, args.format, &args.output)
+    run_query(&sql, &args.out)
 }
 
 pub fn timeline(args: TimelineArgs) -> Result<Outcome> {
@@ -242,22 +246,17 @@ pub fn timeline(args: TimelineArgs) -> Result<Outcome> {
         args.to.as_deref(),
         args.limit,
     );
-    run_query(&lake_dir(&args.lake)?, &sql, args.format, &args.output)
+    run_query(&sql, &args.out)
 }
 
-fn run_query(
-    lake: &std::path::Path,
-    sql: &str,
-    format: HuntOutput,
-    output: &Option<PathBuf>,
-) -> Result<Outcome> {
-    let batches = parapet_lake::hunt(lake, sql)?;
-    let format = match format {
+fn run_query(sql: &str, out: &QueryOutput) -> Result<Outcome> {
+    let batches = parapet_lake::hunt(&lake_dir(&out.lake)?, sql)?;
+    let format = match out.format {
         HuntOutput::Table => HuntFormat::Table,
         HuntOutput::Csv => HuntFormat::Csv,
         HuntOutput::Json => HuntFormat::Json,
     };
-    match output {
+    match &out.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
