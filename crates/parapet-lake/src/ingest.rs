@@ -3,7 +3,7 @@
 //! its id, so an event delivered twice is kept once. Malformed records are
 //! counted and reported; the rest is ingested.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use parapet_logs::{
@@ -59,6 +59,7 @@ pub fn ingest(
         ..IngestReport::default()
     };
     let mut inputs: Vec<(FileKey, String)> = Vec::new();
+    let mut seen: HashSet<FileKey> = HashSet::new();
     for file in files {
         let key = match file_key(&file) {
             Ok(key) => key,
@@ -67,7 +68,8 @@ pub fn ingest(
                 continue;
             }
         };
-        if ledger.files.contains(&key) || inputs.iter().any(|(k, _)| *k == key) {
+        // Also within this run: the same file under two names is read once.
+        if ledger.files.contains(&key) || !seen.insert(key) {
             report.skipped_files += 1;
             continue;
         }

@@ -20,5 +20,7 @@ pub use error::LakeError;
 pub use hunt::{hunt, render, HuntFormat};
 pub use ingest::{ingest, IngestReport};
 pub use row::{cloudtrail_row, file_schema, Partition, Row, PARTITIONS};
-pub use saved::{find as find_saved_hunt, Param, ParamKind, SavedHunt, SAVED_HUNTS, WINDOW};
+pub use saved::{
+    find as find_saved_hunt, is_date, Param, ParamKind, SavedHunt, SAVED_HUNTS, WINDOW,
+};
 pub use timeline::{timeline_sql, Subject};

@@ -255,18 +255,8 @@ fn literal(param: &Param, value: &str, hunt: &str) -> Result<String, LakeError> 
             .parse::<u32>()
             .map(|n| n.to_string())
             .map_err(|_| bad("expected a whole number")),
-        ParamKind::Date => {
-            let ok = value.len() == 10
-                && value.bytes().enumerate().all(|(i, b)| match i {
-                    4 | 7 => b == b'-',
-                    _ => b.is_ascii_digit(),
-                });
-            if ok {
-                Ok(quote(value))
-            } else {
-                Err(bad("expected a date YYYY-MM-DD"))
-            }
-        }
+        ParamKind::Date if is_date(value) => Ok(quote(value)),
+        ParamKind::Date => Err(bad("expected a date YYYY-MM-DD")),
         ParamKind::Text => Ok(quote(value)),
         ParamKind::File => indicators(Path::new(value)).map_err(|why| bad(&why)),
     }
@@ -300,6 +290,15 @@ fn indicators(path: &Path) -> Result<String, String> {
         .map(|v| quote(v))
         .collect::<Vec<_>>()
         .join(", "))
+}
+
+/// A day as the `date` partitions spell it: YYYY-MM-DD.
+pub fn is_date(value: &str) -> bool {
+    value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 /// A SQL string literal.

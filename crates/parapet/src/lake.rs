@@ -107,12 +107,8 @@ pub struct TimelineArgs {
 }
 
 fn parse_date(s: &str) -> Result<String, String> {
-    let ok = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    ok.then(|| s.to_string())
+    parapet_lake::is_date(s)
+        .then(|| s.to_string())
         .ok_or_else(|| format!("{s:?} is not a date YYYY-MM-DD"))
 }
 
@@ -221,6 +217,9 @@ pub fn hunt(args: HuntArgs) -> Result<Outcome> {
             }
             saved.render(&params)?
         }
+        None if !query.trim().contains(char::is_whitespace) => bail!(
+            "no saved hunt named {query:?} (`parapet hunt --list` shows them; SQL needs a SELECT)"
+        ),
         None if !args.params.is_empty() => bail!(
             "--param is for saved hunts, and {query:?} is not one (`parapet hunt --list` shows them)"
         ),

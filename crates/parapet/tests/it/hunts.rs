@@ -306,6 +306,7 @@ fn hunts_are_listed_and_bad_parameters_explained() {
             "has no parameter `nope`",
         ),
         (vec!["ioc-sweep"], "needs --param iocs"),
+        (vec!["root-activty"], "no saved hunt named \"root-activty\""),
         (vec!["SELECT nope FROM events"], "nope"),
     ] {
         let out = run(parapet().arg("hunt").args(&args).arg("--lake").arg(&lake));
