@@ -3,6 +3,8 @@ use std::sync::Arc;
 
 use sonic_rs::{JsonValueTrait, Value};
 
+use crate::LogKind;
+
 /// Where a record was read from: the source (a path, or `-` for stdin), the
 /// 1-based line of the JSON value holding it (0 inside a multi-line document),
 /// and its 0-based index among the records of that value (a `Records` array).
@@ -28,11 +30,16 @@ impl fmt::Display for Origin {
 pub struct Event {
     pub value: Value,
     pub origin: Origin,
+    pub kind: LogKind,
 }
 
 impl Event {
-    pub fn new(value: Value, origin: Origin) -> Self {
-        Event { value, origin }
+    pub fn new(value: Value, origin: Origin, kind: LogKind) -> Self {
+        Event {
+            value,
+            origin,
+            kind,
+        }
     }
 
     /// A top-level string field, e.g. `eventName`.
@@ -56,7 +63,7 @@ mod tests {
             line: 3,
             index: 0,
         };
-        let event = Event::new(value, origin);
+        let event = Event::new(value, origin, LogKind::CloudTrail);
         assert_eq!(event.str_field("eventName"), Some("X"));
         assert_eq!(event.origin.to_string(), "f.json:3 (record 0)");
     }

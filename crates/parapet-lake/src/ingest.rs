@@ -6,11 +6,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use parapet_logs::{
-    discover_files, is_cloudtrail_record, open_path, parse_chunk_each, ReadError, TimeRange,
-};
+use parapet_logs::{discover_files, open_path, parse_chunk_each, ReadError, TimeRange};
 
-use parapet_core::Event;
+use parapet_core::{Event, LogKind};
 use rustc_hash::FxHashSet;
 
 use crate::error::LakeError;
@@ -91,7 +89,7 @@ pub fn ingest(
                 }
             };
             let parsed = parse_chunk_each(chunk, &TimeRange::default(), &mut |event| {
-                if !is_cloudtrail_record(&event.value) {
+                if event.kind != LogKind::CloudTrail {
                     report.unusable += 1;
                     return;
                 }

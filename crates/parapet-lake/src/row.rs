@@ -288,7 +288,11 @@ mod tests {
             line: 1,
             index: 0,
         };
-        Event::new(sonic_rs::from_str(json).unwrap(), origin)
+        Event::new(
+            sonic_rs::from_str(json).unwrap(),
+            origin,
+            parapet_core::LogKind::CloudTrail,
+        )
     }
 
     #[test]

@@ -1,13 +1,13 @@
-//! Turns a chunk into CloudTrail events.
+//! Turns a chunk into events of any known source.
 
 use std::sync::Arc;
 
-use parapet_core::{parse_rfc3339, Event, Origin, Timestamp};
+use parapet_core::{Event, LogKind, Origin, Timestamp};
 use sonic_rs::{JsonValueMutTrait, JsonValueTrait, Value};
 
 use crate::chunk::{Chunk, ChunkKind};
-use crate::cloudtrail::is_cloudtrail_record;
 use crate::error::{Location, ReadError};
+use crate::kind::{detect_kind, event_time, time_fields};
 use parapet_core::{too_deep, MAX_JSON_DEPTH as MAX_DEPTH};
 
 /// Keeps events with `since <= eventTime < until`.
@@ -62,6 +62,7 @@ pub fn parse_chunk(chunk: Chunk, range: &TimeRange) -> Parsed {
 struct Ctx<'a> {
     source: Arc<str>,
     range: &'a TimeRange,
+    force: Option<LogKind>,
     report: ParseReport,
     each: &'a mut dyn FnMut(Event),
 }
@@ -82,6 +83,17 @@ pub fn parse_chunk_each(
     range: &TimeRange,
     each: &mut dyn FnMut(Event),
 ) -> ParseReport {
+    parse_chunk_as(chunk, range, None, each)
+}
+
+/// [`parse_chunk_each`] with every record taken as `force` (`--source`)
+/// instead of recognized by its fields.
+pub fn parse_chunk_as(
+    chunk: Chunk,
+    range: &TimeRange,
+    force: Option<LogKind>,
+    each: &mut dyn FnMut(Event),
+) -> ParseReport {
     let report = ParseReport {
         errors: chunk.errors,
         ..ParseReport::default()
@@ -89,6 +101,7 @@ pub fn parse_chunk_each(
     let mut ctx = Ctx {
         source: chunk.source,
         range,
+        force,
         report,
         each,
     };
@@ -147,32 +160,36 @@ fn first_sentence(message: &str) -> &str {
     message.split(['\n', '\t']).next().unwrap_or(message).trim()
 }
 
-/// One parsed value: a `{"Records":[...]}` envelope, an array of records, or
-/// one record.
+/// Keys under which exports wrap their records: CloudTrail `Records`, Azure
+/// Event Hub `records`, a Kubernetes `EventList`'s `items`, Graph API `value`.
+const ENVELOPES: [&str; 4] = ["Records", "records", "items", "value"];
+
+/// One parsed value: an envelope of records, an array of records, or one
+/// record.
 fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     let at = if line == 0 {
         Location::Whole
     } else {
         Location::Line(line)
     };
-    if value.is_object() && !is_cloudtrail_record(&value) {
-        match value.as_object_mut().and_then(|o| o.remove(&"Records")) {
-            Some(records) if records.is_array() => value = records,
-            Some(_) => {
-                let reason = "`Records` is not an array";
-                return ctx.error(at, reason);
+    if value.is_object() && detect_kind(&value).is_none() {
+        let envelope = ENVELOPES
+            .into_iter()
+            .find(|key| value.get(*key).is_some_and(|v| v.is_array()));
+        match envelope.and_then(|key| value.as_object_mut().and_then(|o| o.remove(&key))) {
+            Some(records) => value = records,
+            None if ctx.force.is_some() => {}
+            None if value.get("Records").is_some() => {
+                return ctx.error(at, "`Records` is not an array");
             }
-            None => {
-                let reason = "not CloudTrail: an object with neither eventName/eventSource nor a Records array";
-                return ctx.error(at, reason);
-            }
+            None => return ctx.error(at, unknown_record_reason(&value)),
         }
     }
     if value.is_object() {
         return keep(value, 0, line, ctx);
     }
     let Some(records) = value.into_array() else {
-        let reason = "not CloudTrail: expected a JSON object or array";
+        let reason = "expected a JSON object or array of log records";
         return ctx.error(at, reason);
     };
     for (index, record) in records.into_iter().enumerate() {
@@ -180,24 +197,30 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     }
 }
 
-/// Keeps one record that is CloudTrail and inside the time range.
+/// Keeps one record of a known source inside the time range.
 fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
     let range = ctx.range;
     let location = Location::Record { line, index };
-    if !is_cloudtrail_record(&record) {
-        let reason = "not a CloudTrail record: eventName or eventSource missing";
-        return ctx.error(location, reason);
-    }
+    let kind = match ctx.force {
+        Some(kind) if record.is_object() => kind,
+        Some(kind) => {
+            let reason = format!("not a {kind} record: expected a JSON object");
+            return ctx.error(location, reason);
+        }
+        None => match detect_kind(&record) {
+            Some(kind) => kind,
+            None => return ctx.error(location, unknown_record_reason(&record)),
+        },
+    };
     if !range.is_unbounded() {
-        match record
-            .get("eventTime")
-            .and_then(|t| t.as_str())
-            .and_then(parse_rfc3339)
-        {
+        match event_time(kind, &record) {
             Some(ts) if range.contains(ts) => {}
             Some(_) => return ctx.report.out_of_range += 1,
             None => {
-                let reason = "eventTime missing or not an RFC 3339 time";
+                let reason = format!(
+                    "{kind} record: {} missing or not a time",
+                    time_fields(kind).join(" / ")
+                );
                 return ctx.error(location, reason);
             }
         }
@@ -208,5 +231,21 @@ fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
         index,
     };
     ctx.report.events += 1;
-    (ctx.each)(Event::new(record, origin));
+    (ctx.each)(Event::new(record, origin, kind));
+}
+
+/// Why a record was not recognized, naming the nearest source.
+fn unknown_record_reason(record: &Value) -> String {
+    if record.get("eventName").is_some() || record.get("eventSource").is_some() {
+        return "not a CloudTrail record: eventName or eventSource missing".into();
+    }
+    if !record.is_object() {
+        return "not a log record: expected a JSON object".into();
+    }
+    let names: Vec<&str> = LogKind::ALL.iter().map(|k| k.name()).collect();
+    format!(
+        "not a record of a known log source ({}) nor an envelope of records ({}); use --source to name it",
+        names.join(", "),
+        ENVELOPES.join(", ")
+    )
 }

@@ -2,6 +2,7 @@
 //! Adding a rule: its YAML file under `rules/` and one line here.
 
 use crate::error::RuleError;
+use crate::pipeline::Pipeline;
 use crate::rule::{parse_rules, CompiledRule};
 use crate::value::Placeholders;
 
@@ -49,6 +50,18 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "aws/cloudtrail/ssm_shell_command_sent.yml",
     "aws/cloudtrail/sts_federation_token_requested.yml",
     "aws/cloudtrail/vpc_flow_logs_deleted.yml",
+    "azure/activitylogs/azure_vm_run_command_executed.yml",
+    "azure/auditlogs/entra_application_credential_added.yml",
+    "azure/riskdetection/entra_leaked_credentials.yml",
+    "azure/signinlogs/entra_legacy_authentication_sign_in.yml",
+    "bitbucket/audit/bitbucket_repository_deleted.yml",
+    "gcp/audit/gcp_service_account_key_created.yml",
+    "gcp/google_workspace.admin/workspace_admin_privilege_granted.yml",
+    "gcp/google_workspace.login/workspace_suspicious_login.yml",
+    "github/audit/github_repository_made_public.yml",
+    "kubernetes/audit/k8s_cluster_admin_binding_created.yml",
+    "m365/audit/m365_mailbox_full_access_granted.yml",
+    "okta/okta/okta_mfa_factor_deactivated.yml",
 ];
 
 /// Compiles the bundled rules. They are tested to load, so an error here is a
@@ -64,4 +77,19 @@ pub fn bundled_rules() -> Result<Vec<CompiledRule>, RuleError> {
         )?);
     }
     Ok(rules)
+}
+
+/// (file name, YAML text) of the field-mapping pipelines that fit SigmaHQ's
+/// field names to the logs as Parapet reads them; on by default.
+pub const BUNDLED_PIPELINES: &[(&str, &str)] = &[
+    ("azure.yml", include_str!("../pipelines/azure.yml")),
+    ("gcp.yml", include_str!("../pipelines/gcp.yml")),
+    ("m365.yml", include_str!("../pipelines/m365.yml")),
+];
+
+pub fn bundled_pipelines() -> Result<Vec<Pipeline>, RuleError> {
+    BUNDLED_PIPELINES
+        .iter()
+        .map(|(name, text)| Pipeline::parse(&format!("bundled:pipelines/{name}"), text))
+        .collect()
 }

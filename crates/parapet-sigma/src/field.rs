@@ -1,35 +1,84 @@
 //! Field paths into JSON events: `requestParameters.ipPermissions.items.cidrIp`
 //! walks nested objects, and every array on the way fans out to its elements.
 
-use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value, ValueRef};
+use sonic_rs::{JsonContainerTrait, Value, ValueRef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldPath {
+    /// The name as the rule writes it.
     pub(crate) name: String,
+    /// Where the event keeps it: the name itself, or what a field-mapping
+    /// pipeline turned it into (one or more fields, any of which may hold it).
+    places: Vec<Place>,
+    /// Object keys are compared without regard to ASCII case.
+    fold_case: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    name: String,
     segments: Vec<String>,
+}
+
+impl Place {
+    fn new(name: &str) -> Self {
+        Place {
+            name: name.to_string(),
+            segments: name.split('.').map(str::to_string).collect(),
+        }
+    }
 }
 
 impl FieldPath {
     pub(crate) fn new(name: &str) -> Self {
         FieldPath {
             name: name.to_string(),
-            segments: name.split('.').map(str::to_string).collect(),
+            places: vec![Place::new(name)],
+            fold_case: false,
         }
+    }
+
+    /// The event field this path reads, when it reads exactly one.
+    pub(crate) fn single_place(&self) -> Option<&str> {
+        match self.places.as_slice() {
+            [one] if !self.fold_case => Some(&one.name),
+            _ => None,
+        }
+    }
+
+    /// Names of the event fields this path reads.
+    pub(crate) fn place_names(&self) -> impl Iterator<Item = &str> {
+        self.places.iter().map(|p| p.name.as_str())
+    }
+
+    /// Reads the field from `names` instead (a field-mapping pipeline).
+    pub(crate) fn relocate(&mut self, names: &[String]) {
+        self.places = names.iter().map(|n| Place::new(n)).collect();
+    }
+
+    pub(crate) fn fold_case(&mut self) {
+        self.fold_case = true;
     }
 
     /// Calls `visit` on each scalar (or object) the path reaches, arrays
     /// flattened, until it returns true. A key that itself contains dots
     /// (`"a.b": 1`) is found too, when the nested walk finds nothing.
     pub(crate) fn any(&self, event: &Value, visit: &mut dyn FnMut(&Value) -> bool) -> bool {
+        self.places
+            .iter()
+            .any(|place| self.any_at(place, event, visit))
+    }
+
+    fn any_at(&self, place: &Place, event: &Value, visit: &mut dyn FnMut(&Value) -> bool) -> bool {
         let mut reached = false;
-        let found = walk(event, &self.segments, &mut |v| {
+        let found = walk(event, &place.segments, self.fold_case, &mut |v| {
             reached = true;
             visit(v)
         });
-        if found || reached || self.segments.len() == 1 {
+        if found || reached || place.segments.len() == 1 {
             return found;
         }
-        match event.get(self.name.as_str()) {
+        match child(event, &place.name, self.fold_case) {
             Some(v) => visit_flat(v, visit),
             None => false,
         }
@@ -51,16 +100,35 @@ impl FieldPath {
     }
 }
 
-fn walk(value: &Value, segments: &[String], visit: &mut dyn FnMut(&Value) -> bool) -> bool {
+fn child<'a>(value: &'a Value, key: &str, fold_case: bool) -> Option<&'a Value> {
+    let obj = value.as_object()?;
+    match obj.get(&key) {
+        Some(found) => Some(found),
+        None if fold_case => obj
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v),
+        None => None,
+    }
+}
+
+fn walk(
+    value: &Value,
+    segments: &[String],
+    fold_case: bool,
+    visit: &mut dyn FnMut(&Value) -> bool,
+) -> bool {
     let Some((head, rest)) = segments.split_first() else {
         return visit_flat(value, visit);
     };
     match value.as_ref() {
-        ValueRef::Object(obj) => match obj.get(head) {
-            Some(child) => walk(child, rest, visit),
+        ValueRef::Object(_) => match child(value, head, fold_case) {
+            Some(next) => walk(next, rest, fold_case, visit),
             None => false,
         },
-        ValueRef::Array(items) => items.iter().any(|item| walk(item, segments, visit)),
+        ValueRef::Array(items) => items
+            .iter()
+            .any(|item| walk(item, segments, fold_case, visit)),
         _ => false,
     }
 }
@@ -115,5 +183,19 @@ mod tests {
         assert_eq!(texts("b", json), ["true"]);
         assert_eq!(texts("x.y", json), ["dotted"]);
         assert!(texts("a.missing", json).is_empty());
+    }
+
+    #[test]
+    fn relocated_and_case_folded_paths() {
+        let event: Value =
+            sonic_rs::from_str(r#"{"Properties":{"Message":"m"},"other":"o"}"#).unwrap();
+        let mut path = FieldPath::new("properties.message");
+        assert!(!path.exists(&event));
+        path.fold_case();
+        assert!(path.exists(&event));
+        let mut path = FieldPath::new("msg");
+        path.relocate(&["nowhere".into(), "other".into()]);
+        assert_eq!(path.first_text(&event).as_deref(), Some("o"));
+        assert_eq!(path.single_place(), None);
     }
 }

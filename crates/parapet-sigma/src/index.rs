@@ -8,42 +8,26 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
+use parapet_core::{LogKind, SigmaSource};
 use sonic_rs::{JsonValueTrait, Value};
 
 use crate::condition::Cond;
+use crate::pipeline::Pipeline;
 use crate::rule::{CompiledRule, LogSource};
 use crate::search::{CheckKind, Search};
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<rustc_hash::FxHasher>>;
 
-/// The kind of events a detector sees: its Sigma log source and the fields
-/// the index keys on (most selective first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventKind {
-    pub product: &'static str,
-    pub service: &'static str,
-    pub category: Option<&'static str>,
-    pub key_fields: &'static [&'static str],
-}
-
-impl EventKind {
-    pub const CLOUDTRAIL: EventKind = EventKind {
-        product: "aws",
-        service: "cloudtrail",
-        category: None,
-        key_fields: &["eventName", "eventSource", "userIdentity.type"],
+/// A rule runs on a log kind when every part of its logsource it names
+/// agrees with the kind's Sigma source.
+pub fn accepts(source: &SigmaSource, logsource: &LogSource) -> bool {
+    let agrees = |want: &Option<String>, have: &[&str]| match want {
+        None => true,
+        Some(w) => have.contains(&w.as_str()),
     };
-
-    /// A rule runs on this kind when every part of its logsource it names agrees.
-    pub fn accepts(&self, logsource: &LogSource) -> bool {
-        let agrees = |want: &Option<String>, have: Option<&str>| match want {
-            None => true,
-            Some(w) => have.is_some_and(|h| h == w),
-        };
-        agrees(&logsource.product, Some(self.product))
-            && agrees(&logsource.service, Some(self.service))
-            && agrees(&logsource.category, self.category)
-    }
+    agrees(&logsource.product, &[source.product])
+        && agrees(&logsource.service, source.services)
+        && agrees(&logsource.category, source.categories)
 }
 
 struct KeyIndex {
@@ -52,22 +36,36 @@ struct KeyIndex {
     rules: FastMap<Box<str>, Vec<u32>>,
 }
 
-/// Rules for one event kind, indexed.
+/// Rules for one log kind, indexed.
 pub struct Detector {
+    kind: LogKind,
     rules: Vec<CompiledRule>,
     keyed: Vec<KeyIndex>,
     unkeyed: Vec<u32>,
 }
 
 impl Detector {
-    /// Keeps the rules whose logsource fits `kind` and indexes them.
-    pub fn new(rules: &[CompiledRule], kind: &EventKind) -> Detector {
+    /// Keeps the rules whose logsource fits `kind`, rewrites their field
+    /// names with `pipelines` (in priority order) and indexes them.
+    pub fn new(rules: &[CompiledRule], kind: LogKind, pipelines: &[Pipeline]) -> Detector {
+        let source = kind.sigma();
+        let mut ordered: Vec<&Pipeline> = pipelines.iter().collect();
+        ordered.sort_by_key(|p| p.priority);
         let rules: Vec<CompiledRule> = rules
             .iter()
-            .filter(|r| kind.accepts(&r.logsource))
-            .cloned()
+            .filter(|r| accepts(&source, &r.logsource))
+            .map(|rule| {
+                let mut rule = rule.clone();
+                for pipeline in &ordered {
+                    pipeline.apply(&mut rule);
+                }
+                if source.fold_field_case {
+                    rule.for_each_field(&mut |field| field.fold_case());
+                }
+                rule
+            })
             .collect();
-        let mut keyed: Vec<KeyIndex> = kind
+        let mut keyed: Vec<KeyIndex> = source
             .key_fields
             .iter()
             .map(|&field| KeyIndex {
@@ -97,10 +95,15 @@ impl Detector {
             }
         }
         Detector {
+            kind,
             rules,
             keyed,
             unkeyed,
         }
+    }
+
+    pub fn kind(&self) -> LogKind {
+        self.kind
     }
 
     pub fn rules(&self) -> &[CompiledRule] {
@@ -191,7 +194,7 @@ fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
     match search {
         Search::AllOf(checks) => checks
             .iter()
-            .filter(|c| c.field.name == field)
+            .filter(|c| c.field.single_place() == Some(field))
             .filter_map(|c| match &c.kind {
                 CheckKind::Values {
                     values,
@@ -213,5 +216,42 @@ fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
             },
         ),
         Search::Keywords { .. } => None,
+    }
+}
+
+/// One detector per log kind, built from the same rules.
+pub struct Detectors {
+    by_kind: Vec<Detector>,
+}
+
+impl Detectors {
+    pub fn new(rules: &[CompiledRule], pipelines: &[Pipeline]) -> Detectors {
+        Detectors {
+            by_kind: LogKind::ALL
+                .iter()
+                .map(|&kind| Detector::new(rules, kind, pipelines))
+                .collect(),
+        }
+    }
+
+    pub fn for_kind(&self, kind: LogKind) -> &Detector {
+        let at = LogKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+        &self.by_kind[at]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Detector> {
+        self.by_kind.iter()
+    }
+
+    /// Rules that run on at least one log kind.
+    pub fn rule_count(&self) -> usize {
+        let mut ids: Vec<&str> = self
+            .by_kind
+            .iter()
+            .flat_map(|d| d.rules().iter().map(|r| r.meta.id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
     }
 }

@@ -10,13 +10,15 @@ mod field;
 mod index;
 mod matcher;
 mod modifier;
+mod pipeline;
 mod rule;
 mod search;
 mod value;
 
-pub use bundled::{bundled_rules, BUNDLED_RULES};
+pub use bundled::{bundled_pipelines, bundled_rules, BUNDLED_PIPELINES, BUNDLED_RULES};
 pub use error::RuleError;
-pub use index::{Detector, EventKind};
+pub use index::{accepts, Detector, Detectors};
+pub use pipeline::Pipeline;
 pub use rule::{parse_rules, CompiledRule, LogSource, MAX_RULE_BYTES};
 pub use value::Placeholders;
 

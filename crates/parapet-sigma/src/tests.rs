@@ -3,7 +3,8 @@
 use base64::Engine as _;
 use sonic_rs::Value;
 
-use crate::{parse_rules, CompiledRule, Detector, EventKind, Placeholders};
+use crate::{parse_rules, CompiledRule, Detector, Placeholders};
+use parapet_core::LogKind;
 
 fn rule_with(detection: &str, placeholders: &Placeholders) -> Result<CompiledRule, String> {
     let indented: String = detection.lines().map(|l| format!("    {l}\n")).collect();
@@ -333,7 +334,7 @@ fn detector_runs_only_rules_of_the_event_logsource_and_uses_the_index() {
     for t in [by_name, by_source, unkeyed, other] {
         rules.extend(parse_rules("t.yml", &t, &Placeholders::new()).unwrap());
     }
-    let detector = Detector::new(&rules, &EventKind::CLOUDTRAIL);
+    let detector = Detector::new(&rules, LogKind::CloudTrail, &[]);
     assert_eq!(detector.rules().len(), 3);
     assert_eq!(detector.unindexed_count(), 1);
     let ids = |json: &str| {
@@ -384,24 +385,32 @@ fn bundled_rules_load_with_unique_ids_and_complete_docs() {
             "{}",
             m.source
         );
-        assert!(
-            EventKind::CLOUDTRAIL.accepts(&rule.logsource),
-            "{}",
-            m.source
-        );
+        let kinds = LogKind::ALL
+            .iter()
+            .filter(|k| crate::accepts(&k.sigma(), &rule.logsource))
+            .count();
+        assert!(kinds >= 1, "{}: runs on no log kind", m.source);
     }
-    let detector = Detector::new(&rules, &EventKind::CLOUDTRAIL);
+    let pipelines = crate::bundled_pipelines().unwrap();
+    let detectors = crate::Detectors::new(&rules, &pipelines);
     assert_eq!(
-        detector.unindexed_count(),
+        detectors.rule_count(),
+        rules.len(),
+        "every bundled rule runs on some log kind"
+    );
+    let cloudtrail = detectors.for_kind(LogKind::CloudTrail);
+    assert_eq!(
+        cloudtrail.unindexed_count(),
         0,
-        "every bundled rule pins eventName or eventSource"
+        "every bundled CloudTrail rule pins eventName or eventSource"
     );
 }
 
 mod never_panics {
     use proptest::prelude::*;
 
-    use crate::{parse_rules, Detector, EventKind, Placeholders};
+    use crate::{parse_rules, Detector, Placeholders};
+    use parapet_core::LogKind;
 
     const EVENT: &str = r#"{"eventName":"CreateUser","eventSource":"iam.amazonaws.com","eventTime":"2024-07-30T21:53:13Z","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a"},"requestParameters":{"userName":"b","n":5,"tags":[1,"x",null]}}"#;
 
@@ -409,7 +418,7 @@ mod never_panics {
         let mut placeholders = Placeholders::new();
         placeholders.insert("p".into(), vec!["x*".into()]);
         if let Ok(rules) = parse_rules("p.yml", text, &placeholders) {
-            let detector = Detector::new(&rules, &EventKind::CLOUDTRAIL);
+            let detector = Detector::new(&rules, LogKind::CloudTrail, &[]);
             let mut hits = Vec::new();
             detector.matches(&sonic_rs::from_str(EVENT).unwrap(), &mut hits);
         }

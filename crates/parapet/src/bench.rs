@@ -11,8 +11,9 @@ use anyhow::{Context, Result};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use parapet_core::Level;
+use parapet_core::LogKind;
 use parapet_logs::TimeRange;
-use parapet_sigma::{Detector, EventKind};
+use parapet_sigma::Detectors;
 
 use crate::cli::{BenchDetectArgs, GenerateArgs};
 use crate::detect::default_threads;
@@ -70,7 +71,8 @@ impl Drop for TempFiles {
 pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
     let loaded = rules::load(&args.rules)?;
     rules::report_errors(&loaded.errors);
-    let detector = Detector::new(&loaded.rules, &EventKind::CLOUDTRAIL);
+    let detectors = Detectors::new(&loaded.rules, &loaded.pipelines);
+    let detector = detectors.for_kind(LogKind::CloudTrail);
     let threads = args.threads.unwrap_or_else(default_threads);
     let mut temp = TempFiles(Vec::new());
     let mut files = Vec::new();
@@ -113,7 +115,8 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
         }
         for (n, with_rules) in runs {
             let config = Config {
-                detector: with_rules.then_some(&detector),
+                detectors: with_rules.then_some(&detectors),
+                source: None,
                 range: TimeRange::default(),
                 raw: false,
                 min_level: Level::Informational,

@@ -19,10 +19,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Detect threats in CloudTrail logs with Sigma rules.
+    /// Detect threats in cloud audit logs with Sigma rules.
     ///
-    /// Reads `{"Records":[...]}` files, JSON arrays, JSONL, `.gz`, folders as
-    /// CloudTrail writes them to S3 (recursively), or `-` for stdin. Exit code:
+    /// Reads CloudTrail, Azure Activity / Entra ID sign-in, audit and risk
+    /// logs, GCP Cloud Audit Logs, Google Workspace, Kubernetes audit, Okta,
+    /// GitHub, Bitbucket and M365 audit logs; each record's source is told by
+    /// its fields (or forced with --source). Takes `{"Records":[...]}` and
+    /// `{"records":[...]}` files, JSON arrays, JSONL, `.gz`, folders
+    /// (recursively), or `-` for stdin. Exit code:
     /// 0 no alerts, 1 alerts at or above --fail-on, 2 an error or unreadable input.
     Detect(DetectArgs),
     /// List or explain the detection rules.
@@ -190,6 +194,10 @@ pub struct RuleArgs {
     /// Values for a Sigma `expand` placeholder: NAME=VALUE[,VALUE...]; repeatable.
     #[arg(long = "placeholder", value_name = "NAME=VALUES")]
     pub placeholders: Vec<String>,
+    /// A field-mapping pipeline (pySigma processing-pipeline YAML) applied
+    /// after the bundled ones; repeatable.
+    #[arg(long = "pipeline", value_name = "FILE")]
+    pub pipelines: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +224,12 @@ pub struct DetectArgs {
     /// Include the whole event in each alert.
     #[arg(long)]
     pub raw: bool,
+    /// Read every record as this source instead of recognizing it:
+    /// cloudtrail, azure-activity, azure-signin, azure-audit, azure-risk,
+    /// gcp-audit, workspace-admin, workspace-login, k8s-audit, okta, github,
+    /// bitbucket, m365.
+    #[arg(long, value_parser = parse_log_kind)]
+    pub source: Option<parapet_core::LogKind>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -309,4 +323,8 @@ fn parse_time(s: &str) -> Result<parapet_core::Timestamp, String> {
     parapet_core::parse_rfc3339(s).ok_or_else(|| {
         format!("`{s}` is not a time; use RFC 3339 (2024-07-30T21:53:13Z) or YYYY-MM-DD")
     })
+}
+
+fn parse_log_kind(text: &str) -> Result<parapet_core::LogKind, String> {
+    text.parse()
 }

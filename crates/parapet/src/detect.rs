@@ -1,4 +1,4 @@
-//! `parapet detect`: Sigma rules over CloudTrail.
+//! `parapet detect`: Sigma rules over cloud audit logs.
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use parapet_core::{Alert, Level};
 use parapet_logs::{discover_files, ReadError, TimeRange};
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::{Detector, EventKind};
+use parapet_sigma::Detectors;
 
 use crate::cli::DetectArgs;
 use crate::pipeline::{self, Config, Input};
@@ -22,7 +22,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let started = Instant::now();
     let loaded = rules::load(&args.rules)?;
     rules::report_errors(&loaded.errors);
-    let detector = Detector::new(&loaded.rules, &EventKind::CLOUDTRAIL);
+    let detectors = Detectors::new(&loaded.rules, &loaded.pipelines);
 
     let mut stderr = io::stderr().lock();
     let (inputs, discovery_errors) = inputs_of(&args.paths);
@@ -38,7 +38,8 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     discovery_errors.iter().for_each(&mut report);
 
     let config = Config {
-        detector: Some(&detector),
+        detectors: Some(&detectors),
+        source: args.source,
         range: TimeRange {
             since: args.since,
             until: args.until,
@@ -86,7 +87,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         let _ = writeln!(
             stderr,
             "parapet detect: {} rules ({} failed to load), {} inputs, {} events ({} outside --since/--until), {} alerts{}, {} input errors, {:.2}s",
-            detector.rules().len(),
+            detectors.rule_count(),
             loaded.errors.len(),
             s.inputs,
             s.events,

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use parapet_core::LogKind;
 use parapet_core::{Alert, Level};
 use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
 use parapet_logs::cloudtrail_summary;
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::{Detector, EventKind};
+use parapet_sigma::Detector;
 
 use crate::cli::{parse_format, parse_level, RuleArgs};
 use crate::inventory::parapet_home;
@@ -124,7 +125,11 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     let detector = if args.detect {
         let loaded = rules::load(&args.rules)?;
         rules::report_errors(&loaded.errors);
-        Some(Detector::new(&loaded.rules, &EventKind::CLOUDTRAIL))
+        Some(Detector::new(
+            &loaded.rules,
+            LogKind::CloudTrail,
+            &loaded.pipelines,
+        ))
     } else {
         None
     };

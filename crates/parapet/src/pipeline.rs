@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
+use parapet_core::LogKind;
 use parapet_core::{Alert, Level};
 use parapet_logs::{
-    cloudtrail_summary, open_path, parse_chunk_each, Chunk, ChunkReader, Location, ReadError,
-    TimeRange,
+    open_path, parse_chunk_as, summarize, Chunk, ChunkReader, Location, ReadError, TimeRange,
 };
-use parapet_sigma::Detector;
+use parapet_sigma::Detectors;
 
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -25,7 +25,9 @@ pub enum Input {
 
 pub struct Config<'a> {
     /// None: parse only (the benchmark's baseline).
-    pub detector: Option<&'a Detector>,
+    pub detectors: Option<&'a Detectors>,
+    /// Every record taken as this source (`--source`); None: recognized.
+    pub source: Option<LogKind>,
     pub range: TimeRange,
     pub raw: bool,
     pub min_level: Level,
@@ -243,15 +245,16 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
     let mut alerts = Vec::new();
     let mut hits = Vec::new();
-    let report = parse_chunk_each(chunk, &config.range, &mut |event| {
-        let Some(detector) = config.detector else {
+    let report = parse_chunk_as(chunk, &config.range, config.source, &mut |event| {
+        let Some(detectors) = config.detectors else {
             return;
         };
+        let detector = detectors.for_kind(event.kind);
         hits.clear();
         detector.matches(&event.value, &mut hits);
         hits.retain(|&hit| detector.rules()[hit].meta.level >= config.min_level);
         // One summary per event, however many rules matched it.
-        let Some(summary) = (!hits.is_empty()).then(|| cloudtrail_summary(&event.value)) else {
+        let Some(summary) = (!hits.is_empty()).then(|| summarize(event.kind, &event.value)) else {
             return;
         };
         for &hit in &hits {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use parapet_sigma::{
-    bundled_rules, parse_rules, CompiledRule, Placeholders, RuleError, BUNDLED_RULES,
-    MAX_RULE_BYTES,
+    bundled_pipelines, bundled_rules, parse_rules, CompiledRule, Pipeline, Placeholders, RuleError,
+    BUNDLED_RULES, MAX_RULE_BYTES,
 };
 
 use parapet_policy::builtin_rules;
@@ -19,6 +19,8 @@ use crate::Outcome;
 
 pub struct LoadedRules {
     pub rules: Vec<CompiledRule>,
+    /// The bundled field-mapping pipelines, then the user's.
+    pub pipelines: Vec<Pipeline>,
     /// Rules that did not load; the others still run.
     pub errors: Vec<RuleError>,
 }
@@ -27,8 +29,16 @@ pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
     let placeholders = parse_placeholders(&args.placeholders)?;
     let mut loaded = LoadedRules {
         rules: Vec::new(),
+        pipelines: bundled_pipelines()
+            .context("the bundled pipelines do not load (a build defect)")?,
         errors: Vec::new(),
     };
+    for path in &args.pipelines {
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("cannot read pipeline {}", path.display()))?;
+        let pipeline = Pipeline::parse(&path.display().to_string(), &text)?;
+        loaded.pipelines.push(pipeline);
+    }
     if !args.no_default_rules {
         loaded.rules = bundled_rules().context("the bundled rules do not load (a build defect)")?;
     }

@@ -127,17 +127,17 @@ fn bad_lines_are_reported_and_the_rest_is_read() {
         messages[0]
     );
     assert!(
-        messages[1].starts_with("input:3: not CloudTrail"),
+        messages[1].starts_with("input:3: not a record of a known log source"),
         "{}",
         messages[1]
     );
     assert!(
-        messages[2].starts_with("input:4: not CloudTrail"),
+        messages[2].starts_with("input:4: expected a JSON object or array"),
         "{}",
         messages[2]
     );
     assert!(
-        messages[3].starts_with("input:6: record 1: not a CloudTrail record"),
+        messages[3].starts_with("input:6: record 1: not a record of a known log source"),
         "{}",
         messages[3]
     );

@@ -12,6 +12,7 @@ mod moto;
 #[cfg(feature = "aws")]
 mod posture_moto;
 mod posture_scan;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

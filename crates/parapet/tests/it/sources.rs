@@ -1,0 +1,181 @@
+//! Audit logs beyond CloudTrail: each sample in `samples/logs` is recognized
+//! by its fields and raises a SigmaHQ rule and a bundled rule.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use super::{alerts, parapet, run, shared, text};
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/logs")
+        .join(name)
+}
+
+/// (sample, a SigmaHQ rule id it must raise, a bundled rule title it must raise).
+const EXPECTED: [(&str, &str, &str); 13] = [
+    (
+        "azure-activity-eventhub.json",
+        "93e0ef48-37c8-49ed-a02c-038aab23628e",
+        "Azure Virtual Machine Run Command Executed",
+    ),
+    (
+        "azure-activity-loganalytics.json",
+        "288a39fc-4914-4831-9ada-270e9dc12cb4",
+        "",
+    ),
+    (
+        "azure-signin.json",
+        "2b7d6fc0-71ac-4cf7-8ed1-b5788ee5257a",
+        "Entra ID Sign-in With Legacy Authentication Succeeded",
+    ),
+    (
+        "azure-audit.json",
+        "0922467f-db53-4348-b7bf-dee8d0d348c6",
+        "Entra ID Application or Service Principal Credential Added",
+    ),
+    (
+        "azure-risk.json",
+        "6555754e-5e7f-4a67-ad1c-4041c413a007",
+        "Entra ID Leaked Credentials Risk Detection",
+    ),
+    (
+        "gcp-audit.jsonl",
+        "e2feb918-4e77-4608-9697-990a1aaf74c3",
+        "GCP Service Account Key Created",
+    ),
+    (
+        "workspace-admin.jsonl",
+        "ee2803f0-71c8-4831-b48b-a1fc57601ee4",
+        "Google Workspace Admin Privilege Granted",
+    ),
+    (
+        "workspace-login.jsonl",
+        "eafe6f2b-cfec-4612-aec2-49563c33a087",
+        "Google Workspace Suspicious Login",
+    ),
+    (
+        "k8s-audit.jsonl",
+        "40967487-139b-4811-81d9-c9767a92aa5a",
+        "Kubernetes ClusterRoleBinding to cluster-admin Created",
+    ),
+    (
+        "okta.json",
+        "413d4a81-6c98-4479-9863-014785fd579c",
+        "Okta MFA Factor Deactivated or Reset",
+    ),
+    (
+        "github.jsonl",
+        "16a71777-0b2e-4db7-9888-9d59cb75200b",
+        "GitHub Repository Made Public",
+    ),
+    (
+        "bitbucket.json",
+        "195e1b9d-bfc2-4ffa-ab4e-35aef69815f8",
+        "Bitbucket Repository or Project Deleted",
+    ),
+    (
+        "m365.json",
+        "60de9b57-dc4d-48b9-a6a0-b39e0469f876",
+        "M365 Mailbox Full Access Granted",
+    ),
+];
+
+#[test]
+fn each_log_source_raises_a_sigmahq_rule_and_a_bundled_rule() {
+    let sigma = shared().join("corpora/sigma");
+    for (file, sigmahq_id, bundled_title) in EXPECTED {
+        let output = run(parapet()
+            .args(["detect", "-f", "jsonl", "--rules"])
+            .arg(&sigma)
+            .arg(sample(file)));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(" 0 input errors"), "{file}: {stderr}");
+        let found = alerts(&output);
+        let ids: Vec<String> = found.iter().map(|a| text(a, "rule_id")).collect();
+        assert!(ids.iter().any(|id| id == sigmahq_id), "{file}: {ids:?}");
+        if !bundled_title.is_empty() {
+            let titles: Vec<String> = found.iter().map(|a| text(a, "rule_title")).collect();
+            assert!(
+                titles.iter().any(|t| t == bundled_title),
+                "{file}: {titles:?}"
+            );
+        }
+        assert!(
+            found.iter().all(|a| !text(a, "actor").is_empty()),
+            "{file}: every alert names its actor: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn mixed_sources_on_one_stream_are_each_recognized() {
+    let mut stream = Vec::new();
+    for file in ["gcp-audit.jsonl", "k8s-audit.jsonl", "github.jsonl"] {
+        stream.extend(std::fs::read(sample(file)).unwrap());
+    }
+    let mut child = parapet()
+        .args(["detect", "-f", "jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&stream).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let titles: Vec<String> = alerts(&output)
+        .iter()
+        .map(|a| text(a, "rule_title"))
+        .collect();
+    for want in [
+        "GCP Service Account Key Created",
+        "Kubernetes ClusterRoleBinding to cluster-admin Created",
+        "GitHub Repository Made Public",
+    ] {
+        assert!(titles.iter().any(|t| t == want), "{want}: {titles:?}");
+    }
+    // The refused key creation (status code 7) is not an alert.
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| *t == "GCP Service Account Key Created")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn source_flag_forces_the_kind_and_unknown_records_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // A Kubernetes event stripped of apiVersion/kind is not recognized ...
+    let stripped = r#"{"verb":"create","objectRef":{"resource":"clusterrolebindings"},"requestObject":{"roleRef":{"name":"cluster-admin"}},"user":{"username":"x"},"requestReceivedTimestamp":"2026-11-20T12:00:00Z"}"#;
+    let path = dir.path().join("events.jsonl");
+    std::fs::write(&path, format!("{stripped}\n")).unwrap();
+    let output = run(parapet().args(["detect", "-f", "jsonl"]).arg(&path));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("events.jsonl:1: not a record of a known log source"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("use --source"), "{stderr}");
+    // ... until --source names it.
+    let output = run(parapet()
+        .args(["detect", "-f", "jsonl", "--source", "k8s-audit"])
+        .arg(&path));
+    let titles: Vec<String> = alerts(&output)
+        .iter()
+        .map(|a| text(a, "rule_title"))
+        .collect();
+    assert_eq!(
+        titles,
+        ["Kubernetes ClusterRoleBinding to cluster-admin Created"]
+    );
+    let output = run(parapet().args(["detect", "--source", "azure"]).arg(&path));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown log source `azure`") && stderr.contains("azure-signin"),
+        "{stderr}"
+    );
+}
