@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use sonic_rs::Value;
 
-use crate::{Origin, RuleMeta};
+use crate::{LogKind, Origin, RuleMeta, Timestamp};
 
 /// The fields of an event an analyst reads first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,14 +105,35 @@ impl std::fmt::Debug for EventSummary {
     }
 }
 
-/// One rule matching one event.
+/// One rule matching one event, or a correlation rule firing on the event
+/// that completed it.
 #[derive(Debug, Clone)]
 pub struct Alert {
     pub rule: Arc<RuleMeta>,
+    /// The log the event came from.
+    pub log: LogKind,
     pub event: EventSummary,
     pub origin: Origin,
     /// The whole event, when the user asked for it (`--raw`).
     pub raw: Option<Value>,
+    /// What a correlation saw; None for a detection rule's alert.
+    pub correlation: Option<Box<CorrelationContext>>,
+}
+
+/// The window a correlation rule fired on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelationContext {
+    /// `event_count`, `value_count`, `temporal`, ...
+    pub kind: &'static str,
+    /// The group-by fields and this group's values (empty text when absent).
+    pub group: Vec<(String, String)>,
+    /// The count, distinct count, sum, average, percentage or number of rules
+    /// seen, as the type measures.
+    pub value: f64,
+    /// Events (or rule hits) in the window when it fired.
+    pub events: u64,
+    pub first_time: Timestamp,
+    pub last_time: Timestamp,
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ mod resource;
 mod rule_meta;
 mod timestamp;
 
-pub use alert::{Alert, EventSummary, SummaryField};
+pub use alert::{Alert, CorrelationContext, EventSummary, SummaryField};
 pub use attack::{parse_attack_tags, AttackTags, Tactic};
 pub use compliance::{ComplianceReport, ControlResult, ControlStatus, PolicyRuleMeta};
 pub use coverage::CoverageGap;

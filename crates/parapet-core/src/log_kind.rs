@@ -116,6 +116,23 @@ impl LogKind {
         }
     }
 
+    /// The OCSF `cloud.provider` (or SaaS vendor) of the log.
+    pub fn provider(self) -> &'static str {
+        match self {
+            LogKind::CloudTrail => "AWS",
+            LogKind::AzureActivity
+            | LogKind::AzureSignIn
+            | LogKind::AzureAudit
+            | LogKind::AzureRiskDetection => "Azure",
+            LogKind::GcpAudit | LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => "GCP",
+            LogKind::KubernetesAudit => "Kubernetes",
+            LogKind::Okta => "Okta",
+            LogKind::GitHubAudit => "GitHub",
+            LogKind::BitbucketAudit => "Bitbucket",
+            LogKind::M365Audit => "Microsoft 365",
+        }
+    }
+
     pub fn sigma(self) -> SigmaSource {
         match self {
             LogKind::CloudTrail => sigma(

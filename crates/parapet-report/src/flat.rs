@@ -29,7 +29,21 @@ pub struct FlatAlert<'a> {
     line: u64,
     record: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    correlation: Option<FlatCorrelation<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     raw: Option<&'a Value>,
+}
+
+/// The window a correlation fired on: its type, the group's values, what it
+/// measured, how many events, from when to when.
+#[derive(Serialize)]
+pub struct FlatCorrelation<'a> {
+    r#type: &'static str,
+    group: std::collections::BTreeMap<&'a str, &'a str>,
+    value: f64,
+    events: u64,
+    first_time: String,
+    last_time: String,
 }
 
 /// The JSON form of an alert used by `--format json` and `jsonl`.
@@ -58,6 +72,18 @@ pub fn alert_to_json(alert: &Alert) -> FlatAlert<'_> {
         input: &alert.origin.source,
         line: alert.origin.line,
         record: alert.origin.index,
+        correlation: alert.correlation.as_deref().map(|c| FlatCorrelation {
+            r#type: c.kind,
+            group: c
+                .group
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            value: c.value,
+            events: c.events,
+            first_time: c.first_time.to_string(),
+            last_time: c.last_time.to_string(),
+        }),
         raw: alert.raw.as_ref(),
     }
 }

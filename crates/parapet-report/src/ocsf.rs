@@ -1,7 +1,7 @@
 //! OCSF 1.x Detection Finding (class_uid 2004), as defined in the OCSF schema.
 
 use parapet_core::{parse_rfc3339, Alert, Tactic};
-use sonic_rs::{json, Value};
+use sonic_rs::{json, JsonValueMutTrait, Value};
 
 const CLASS_UID: u32 = 2004;
 const CATEGORY_UID: u32 = 2;
@@ -61,7 +61,7 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
             "attacks": attacks,
             "types": ["Sigma"],
         },
-        "cloud": {"provider": "AWS", "region": e.region(), "account": {"uid": e.account()}},
+        "cloud": {"provider": alert.log.provider(), "region": e.region(), "account": {"uid": e.account()}},
         "evidences": [{
             "actor": {"user": {"uid": e.actor()}},
             "api": {"operation": e.operation(), "service": {"name": e.service()}, "response": {"error": e.error_code()}},
@@ -74,6 +74,20 @@ pub fn alert_to_ocsf(alert: &Alert) -> Value {
             "rule_level": rule.level.as_str(),
         },
     });
+    if let Some(c) = &alert.correlation {
+        let mut group = json!({});
+        for (field, value) in &c.group {
+            group.insert(field, value.as_str().into());
+        }
+        finding.insert("count", c.events.into());
+        let correlation = json!({
+            "type": c.kind, "group": group, "value": c.value, "events": c.events,
+            "first_time": c.first_time.to_string(), "last_time": c.last_time.to_string(),
+        });
+        if let Some(unmapped) = finding.as_object_mut().and_then(|o| o.get_mut(&"unmapped")) {
+            unmapped.insert("correlation", correlation);
+        }
+    }
     if let Some(raw) = &alert.raw {
         let text = sonic_rs::to_string(raw).unwrap_or_default();
         finding.insert("raw_data", sonic_rs::Value::from(text.as_str()));

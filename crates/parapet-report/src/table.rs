@@ -28,7 +28,19 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
             [
                 or_dash(e.time()),
                 a.rule.level.to_string(),
-                a.rule.title.clone(),
+                match &a.correlation {
+                    Some(c) => {
+                        let group: Vec<&str> = c.group.iter().map(|(_, v)| v.as_str()).collect();
+                        format!(
+                            "{} [{} {} {}]",
+                            a.rule.title,
+                            c.kind,
+                            c.value,
+                            group.join(",")
+                        )
+                    }
+                    None => a.rule.title.clone(),
+                },
                 a.rule.attack.techniques.join(","),
                 format!(
                     "{}:{}",

@@ -3,7 +3,7 @@
 
 use crate::error::RuleError;
 use crate::pipeline::Pipeline;
-use crate::rule::{parse_rules, CompiledRule};
+use crate::rule::{parse_documents, RuleSet};
 use crate::value::Placeholders;
 
 macro_rules! bundled {
@@ -19,6 +19,11 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "aws/cloudtrail/cloudtrail_logging_stopped.yml",
     "aws/cloudtrail/cloudtrail_trail_deleted.yml",
     "aws/cloudtrail/console_login_without_mfa.yml",
+    "aws/cloudtrail/correlations/access_key_from_many_networks.yml",
+    "aws/cloudtrail/correlations/assume_role_chain_cross_account.yml",
+    "aws/cloudtrail/correlations/console_brute_force_then_success.yml",
+    "aws/cloudtrail/correlations/discovery_burst.yml",
+    "aws/cloudtrail/correlations/mass_secret_retrieval.yml",
     "aws/cloudtrail/ebs_snapshot_shared.yml",
     "aws/cloudtrail/ec2_ami_shared.yml",
     "aws/cloudtrail/ec2_gpu_instances_launched.yml",
@@ -64,19 +69,20 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "okta/okta/okta_mfa_factor_deactivated.yml",
 ];
 
-/// Compiles the bundled rules. They are tested to load, so an error here is a
-/// build defect, reported like any other rule error.
-pub fn bundled_rules() -> Result<Vec<CompiledRule>, RuleError> {
+/// Compiles the bundled rules (detections and correlations). They are
+/// tested to load, so an error here is a build defect, reported like any
+/// other rule error.
+pub fn bundled_rules() -> Result<RuleSet, RuleError> {
     let placeholders = Placeholders::new();
-    let mut rules = Vec::new();
+    let mut set = RuleSet::default();
     for (path, text) in BUNDLED_RULES {
-        rules.extend(parse_rules(
+        set.extend(parse_documents(
             &format!("bundled:{path}"),
             text,
             &placeholders,
         )?);
     }
-    Ok(rules)
+    Ok(set)
 }
 
 /// (file name, YAML text) of the field-mapping pipelines that fit SigmaHQ's

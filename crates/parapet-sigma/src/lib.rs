@@ -5,8 +5,10 @@
 mod bundled;
 mod cidr;
 mod condition;
+mod correlation;
 mod error;
 mod field;
+mod filter;
 mod index;
 mod matcher;
 mod modifier;
@@ -16,10 +18,15 @@ mod search;
 mod value;
 
 pub use bundled::{bundled_pipelines, bundled_rules, BUNDLED_PIPELINES, BUNDLED_RULES};
+pub use correlation::{
+    parse_timespan, Comparison, CorrelationRule, CorrelationSet, CorrelationStats, CorrelationType,
+    Correlator, CorrelatorLimits, Hit,
+};
 pub use error::RuleError;
+pub use filter::{apply_filters, FilterRule};
 pub use index::{accepts, Detector, Detectors};
 pub use pipeline::Pipeline;
-pub use rule::{parse_rules, CompiledRule, LogSource, MAX_RULE_BYTES};
+pub use rule::{parse_documents, parse_rules, CompiledRule, LogSource, RuleSet, MAX_RULE_BYTES};
 pub use value::Placeholders;
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ impl Pipeline {
     /// conditions select it.
     pub fn apply(&self, rule: &mut CompiledRule) {
         for t in &self.transformations {
-            let selected = |want: &LogSource| logsource_selects(want, &rule.logsource);
+            let selected = |want: &LogSource| want.selects(&rule.logsource);
             let applies = t.conditions.is_empty()
                 || if t.any_condition {
                     t.conditions.iter().any(selected)
@@ -146,15 +146,6 @@ impl Rename {
                 .unwrap_or_else(|| name.to_string())],
         }
     }
-}
-
-/// A pipeline condition on the logsource: every part it names must equal
-/// the rule's.
-fn logsource_selects(want: &LogSource, rule: &LogSource) -> bool {
-    let agrees = |w: &Option<String>, r: &Option<String>| w.is_none() || w == r;
-    agrees(&want.product, &rule.product)
-        && agrees(&want.service, &rule.service)
-        && agrees(&want.category, &rule.category)
 }
 
 fn parse_transformation(item: &Mapping) -> Result<Transformation, String> {
@@ -269,6 +260,9 @@ impl CompiledRule {
         for search in &mut self.searches {
             search.for_each_field(f);
         }
+        for exclusion in &mut self.exclusions {
+            exclusion.for_each_field(f);
+        }
     }
 }
 
@@ -278,6 +272,14 @@ impl Search {
             Search::AllOf(checks) => checks.iter_mut().for_each(|c| c.for_each_field(f)),
             Search::AnyOf(items) => items.iter_mut().for_each(|s| s.for_each_field(f)),
             Search::Keywords { .. } => {}
+        }
+    }
+}
+
+impl crate::rule::Detection {
+    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut crate::field::FieldPath)) {
+        for search in &mut self.searches {
+            search.for_each_field(f);
         }
     }
 }

@@ -300,7 +300,7 @@ fn rule_errors_name_file_construct_and_reason() {
     );
     let err = parse_rules(
         "c.yml",
-        "title: c\ncorrelation:\n    type: event_count\n",
+        "title: c\ncorrelation:\n    type: event_count\n    rules: [a]\n    timespan: 1h\n    condition: {gte: 1}\n",
         &Placeholders::new(),
     )
     .unwrap_err();
@@ -357,13 +357,36 @@ fn detector_runs_only_rules_of_the_event_logsource_and_uses_the_index() {
 
 #[test]
 fn bundled_rules_load_with_unique_ids_and_complete_docs() {
-    let rules = crate::bundled_rules().unwrap();
-    assert_eq!(rules.len(), crate::BUNDLED_RULES.len());
+    let set = crate::bundled_rules().unwrap();
+    let (correlations, errors) =
+        crate::CorrelationSet::new(set.correlations.clone(), &set.detections);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(correlations.rules().len(), set.correlations.len());
+    let rules = set.detections;
     let mut ids = std::collections::BTreeSet::new();
-    for rule in &rules {
-        let m = &rule.meta;
+    // The outermost rule of a correlation carries the documentation; the
+    // rules it is built from (named, quiet) carry only a description.
+    let documented = rules
+        .iter()
+        .filter(|r| correlations.alerts_alone(&r.meta.id))
+        .map(|r| (&r.meta, Some(&r.logsource)))
+        .chain(
+            correlations
+                .rules()
+                .iter()
+                .filter(|c| c.name.is_none())
+                .map(|c| (&c.meta, None)),
+        );
+    for m in rules
+        .iter()
+        .map(|r| &r.meta)
+        .chain(correlations.rules().iter().map(|c| &c.meta))
+    {
         assert!(ids.insert(m.id.clone()), "duplicate id {}", m.id);
         assert_eq!(m.id.len(), 36, "{}: id must be a UUID", m.source);
+        assert!(m.description.is_some(), "{}: description", m.source);
+    }
+    for (m, logsource) in documented {
         assert!(
             m.description.as_deref().is_some_and(|d| d.len() > 40),
             "{}: description",
@@ -385,11 +408,13 @@ fn bundled_rules_load_with_unique_ids_and_complete_docs() {
             "{}",
             m.source
         );
-        let kinds = LogKind::ALL
-            .iter()
-            .filter(|k| crate::accepts(&k.sigma(), &rule.logsource))
-            .count();
-        assert!(kinds >= 1, "{}: runs on no log kind", m.source);
+        if let Some(logsource) = logsource {
+            let kinds = LogKind::ALL
+                .iter()
+                .filter(|k| crate::accepts(&k.sigma(), logsource))
+                .count();
+            assert!(kinds >= 1, "{}: runs on no log kind", m.source);
+        }
     }
     let pipelines = crate::bundled_pipelines().unwrap();
     let detectors = crate::Detectors::new(&rules, &pipelines);
@@ -398,11 +423,13 @@ fn bundled_rules_load_with_unique_ids_and_complete_docs() {
         rules.len(),
         "every bundled rule runs on some log kind"
     );
+    // Only one correlation input (any call with a long-term key) pins
+    // none of eventName, eventSource, userIdentity.type.
     let cloudtrail = detectors.for_kind(LogKind::CloudTrail);
     assert_eq!(
         cloudtrail.unindexed_count(),
-        0,
-        "every bundled CloudTrail rule pins eventName or eventSource"
+        1,
+        "every other bundled CloudTrail rule pins eventName or eventSource"
     );
 }
 
@@ -451,4 +478,66 @@ mod never_panics {
             run(&text);
         }
     }
+}
+
+#[test]
+fn filters_apply_to_the_rules_they_name_and_wrong_targets_are_reported() {
+    let text = r#"
+title: role assumed
+id: assume
+name: assume_role
+logsource: {product: aws, service: cloudtrail}
+detection:
+    sel: {eventName: AssumeRole}
+    condition: sel
+---
+title: not our automation
+id: f1
+logsource: {product: aws, service: cloudtrail}
+filter:
+    rules: [assume_role]
+    automation:
+        userIdentity.arn|endswith: ':role/deployer'
+    condition: automation
+---
+title: wrong product
+id: f2
+logsource: {product: okta}
+filter:
+    rules: [assume, nothing_by_this_name]
+    sel: {x: y}
+    condition: sel
+"#;
+    let mut set = crate::parse_documents("f.yml", text, &Placeholders::new()).unwrap();
+    assert_eq!((set.detections.len(), set.filters.len()), (1, 2));
+    let errors = crate::apply_filters(&mut set.detections, &set.filters);
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0]
+            .contains("filter `wrong product` is for okta, rule `assume` reads aws/cloudtrail"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("`nothing_by_this_name` names no loaded rule"),
+        "{}",
+        messages[1]
+    );
+    let rule = &set.detections[0];
+    assert!(hit(
+        rule,
+        r#"{"eventName":"AssumeRole","userIdentity":{"arn":"arn:aws:iam::1:user/eve"}}"#
+    ));
+    assert!(!hit(
+        rule,
+        r#"{"eventName":"AssumeRole","userIdentity":{"arn":"arn:aws:iam::1:role/deployer"}}"#
+    ));
+    let err = crate::parse_documents(
+        "f.yml",
+        "title: f\nlogsource: {product: aws}\nfilter:\n    sel: {a: b}\n    condition: sel\n",
+        &Placeholders::new(),
+    )
+    .unwrap_err();
+    assert_eq!(err.construct, "filter.rules");
 }

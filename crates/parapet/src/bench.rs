@@ -117,6 +117,8 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
             let config = Config {
                 detectors: with_rules.then_some(&detectors),
                 source: None,
+                correlations: None,
+                limits: Default::default(),
                 range: TimeRange::default(),
                 raw: false,
                 min_level: Level::Informational,

@@ -230,6 +230,15 @@ pub struct DetectArgs {
     /// bitbucket, m365.
     #[arg(long, value_parser = parse_log_kind)]
     pub source: Option<parapet_core::LogKind>,
+    /// Correlations: how late (event time) a record may arrive after a later
+    /// one, e.g. 15m; records later than that are counted and dropped. Default:
+    /// no bound, the whole input is ordered before correlating.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub lateness: Option<i64>,
+    /// Correlations: live groups held at most; past it the least recently
+    /// seen are evicted (counted in the summary).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_groups: usize,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -327,4 +336,9 @@ fn parse_time(s: &str) -> Result<parapet_core::Timestamp, String> {
 
 fn parse_log_kind(text: &str) -> Result<parapet_core::LogKind, String> {
     text.parse()
+}
+
+fn parse_duration(text: &str) -> Result<i64, String> {
+    parapet_sigma::parse_timespan(text)
+        .ok_or_else(|| format!("`{text}`: expected a number and s, m, h, d or w, e.g. 15m"))
 }

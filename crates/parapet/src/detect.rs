@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use parapet_core::{Alert, Level};
 use parapet_logs::{discover_files, ReadError, TimeRange};
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::Detectors;
+use parapet_sigma::{CorrelationSet, CorrelationStats, CorrelatorLimits, Detectors};
 
 use crate::cli::DetectArgs;
 use crate::pipeline::{self, Config, Input};
@@ -40,6 +40,12 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let config = Config {
         detectors: Some(&detectors),
         source: args.source,
+        correlations: Some(&loaded.correlations),
+        limits: CorrelatorLimits {
+            lateness_ms: args.lateness,
+            max_groups: args.max_groups,
+            ..CorrelatorLimits::default()
+        },
         range: TimeRange {
             since: args.since,
             until: args.until,
@@ -86,8 +92,9 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         let s = &result.stats;
         let _ = writeln!(
             stderr,
-            "parapet detect: {} rules ({} failed to load), {} inputs, {} events ({} outside --since/--until), {} alerts{}, {} input errors, {:.2}s",
+            "parapet detect: {} rules{} ({} failed to load), {} inputs, {} events ({} outside --since/--until), {} alerts{}, {} input errors, {:.2}s",
             detectors.rule_count(),
+            correlation_summary(&loaded.correlations, &result.correlation),
             loaded.errors.len(),
             s.inputs,
             s.events,
@@ -127,4 +134,36 @@ fn inputs_of(paths: &[std::path::PathBuf]) -> (Vec<Input>, Vec<ReadError>) {
 
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// ` + N correlations (H hits, ...)` when correlations ran; what they could
+/// not hold or order is named so no loss is silent.
+fn correlation_summary(set: &CorrelationSet, stats: &CorrelationStats) -> String {
+    if set.is_empty() {
+        return String::new();
+    }
+    let mut losses = Vec::new();
+    if stats.late > 0 {
+        losses.push(format!("{} later than --lateness dropped", stats.late));
+    }
+    if stats.evicted > 0 {
+        losses.push(format!(
+            "{} groups evicted past --max-groups",
+            stats.evicted
+        ));
+    }
+    if stats.forced > 0 {
+        losses.push(format!(
+            "{} hits released before their lateness passed",
+            stats.forced
+        ));
+    }
+    format!(
+        " + {} correlations ({} hits, peak {} groups{}{})",
+        set.rules().len(),
+        stats.hits,
+        stats.peak_groups,
+        if losses.is_empty() { "" } else { "; " },
+        losses.join(", ")
+    )
 }

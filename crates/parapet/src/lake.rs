@@ -10,9 +10,9 @@ use clap::{Args, ValueEnum};
 use parapet_core::LogKind;
 use parapet_core::{Alert, Level};
 use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
-use parapet_logs::cloudtrail_summary;
+use parapet_logs::{cloudtrail_summary, event_time};
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::Detector;
+use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detector, Hit};
 
 use crate::cli::{parse_format, parse_level, RuleArgs};
 use crate::inventory::parapet_home;
@@ -122,17 +122,19 @@ fn lake_dir(lake: &Option<PathBuf>) -> Result<PathBuf> {
 
 pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     let lake = lake_dir(&args.lake)?;
-    let detector = if args.detect {
+    let loaded = if args.detect {
         let loaded = rules::load(&args.rules)?;
         rules::report_errors(&loaded.errors);
-        Some(Detector::new(
-            &loaded.rules,
-            LogKind::CloudTrail,
-            &loaded.pipelines,
-        ))
+        Some(loaded)
     } else {
         None
     };
+    let detector = loaded
+        .as_ref()
+        .map(|l| Detector::new(&l.rules, LogKind::CloudTrail, &l.pipelines));
+    let empty = CorrelationSet::default();
+    let correlations = loaded.as_ref().map_or(&empty, |l| &l.correlations);
+    let mut correlator = Correlator::new(correlations, CorrelatorLimits::default());
     let format = args.format.unwrap_or(if io::stdout().is_terminal() {
         Format::Table
     } else {
@@ -142,31 +144,63 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     let mut alerts = 0u64;
     let mut sink_error = None;
     let mut hits = Vec::new();
+    let mut fired = Vec::new();
+    let min_level = args.min_level;
+    let mut emit = |alert: &Alert, sink_error: &mut Option<io::Error>| {
+        if alert.rule.level < min_level || sink_error.is_some() {
+            return;
+        }
+        alerts += 1;
+        if let Err(e) = writer.write(alert) {
+            *sink_error = Some(e);
+        }
+    };
     let mut observe = |event: &parapet_core::Event| {
         let Some(detector) = &detector else { return };
         hits.clear();
         detector.matches(&event.value, &mut hits);
-        hits.retain(|&hit| detector.rules()[hit].meta.level >= args.min_level);
-        if hits.is_empty() || sink_error.is_some() {
+        if hits.is_empty() {
             return;
         }
         let summary = cloudtrail_summary(&event.value);
         for &hit in &hits {
+            let rule = &detector.rules()[hit];
+            if let Some(slot) = correlations.slot_of(&rule.meta.id) {
+                if let Some(time) = event_time(event.kind, &event.value) {
+                    let hit = Hit {
+                        slot,
+                        time: time.0,
+                        values: correlations.extract(slot, &event.value, false),
+                        summary: summary.clone(),
+                        origin: event.origin.clone(),
+                        log: event.kind,
+                    };
+                    correlator.push(hit, &mut fired);
+                }
+                if !correlations.alerts_alone(&rule.meta.id) {
+                    continue;
+                }
+            }
             let alert = Alert {
-                rule: detector.rules()[hit].meta.clone(),
+                rule: rule.meta.clone(),
+                log: event.kind,
                 event: summary.clone(),
                 origin: event.origin.clone(),
                 raw: None,
+                correlation: None,
             };
-            alerts += 1;
-            if let Err(e) = writer.write(&alert) {
-                sink_error = Some(e);
-                return;
-            }
+            emit(&alert, &mut sink_error);
+        }
+        for alert in fired.drain(..) {
+            emit(&alert, &mut sink_error);
         }
     };
     let report = parapet_lake::ingest(&args.paths, &lake, &mut observe)
         .with_context(|| format!("ingest into {}", lake.display()))?;
+    correlator.finish(&mut fired);
+    for alert in fired.drain(..) {
+        emit(&alert, &mut sink_error);
+    }
     if let Some(error) = sink_error {
         return Err(anyhow::Error::new(error).context("cannot write alerts"));
     }
@@ -181,7 +215,11 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
         );
     }
     let detected = match &detector {
-        Some(d) => format!("; {alerts} alerts from {} rules", d.rules().len()),
+        Some(d) => format!(
+            "; {alerts} alerts from {} rules and {} correlations",
+            d.rules().len(),
+            correlations.rules().len()
+        ),
         None => String::new(),
     };
     eprintln!(

@@ -13,9 +13,12 @@ use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parapet_core::LogKind;
 use parapet_core::{Alert, Level};
 use parapet_logs::{
-    open_path, parse_chunk_as, summarize, Chunk, ChunkReader, Location, ReadError, TimeRange,
+    event_time, open_path, parse_chunk_as, summarize, Chunk, ChunkReader, Location, ReadError,
+    TimeRange,
 };
-use parapet_sigma::Detectors;
+use parapet_sigma::{
+    CorrelationSet, CorrelationStats, Correlator, CorrelatorLimits, Detectors, Hit,
+};
 
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -28,6 +31,9 @@ pub struct Config<'a> {
     pub detectors: Option<&'a Detectors>,
     /// Every record taken as this source (`--source`); None: recognized.
     pub source: Option<LogKind>,
+    /// Correlation rules over the detectors' hits (none: detection only).
+    pub correlations: Option<&'a CorrelationSet>,
+    pub limits: CorrelatorLimits,
     pub range: TimeRange,
     pub raw: bool,
     pub min_level: Level,
@@ -46,6 +52,7 @@ pub struct Stats {
 /// What a run did, once every alert has gone to the sink.
 pub struct RunResult {
     pub stats: Stats,
+    pub correlation: CorrelationStats,
     /// The sink's first error (a closed pipe, a full disk); the run stopped
     /// emitting there.
     pub sink_error: Option<std::io::Error>,
@@ -54,13 +61,21 @@ pub struct RunResult {
 /// Position of a chunk in the output order: input, then chunk within it.
 type Seq = (usize, u64);
 
+/// What a chunk's events raised: alerts of detection rules, and hits of
+/// rules that correlations read.
+#[derive(Default)]
+struct ChunkOutput {
+    alerts: Vec<Alert>,
+    hits: Vec<Hit>,
+}
+
 enum Message {
     Parsed {
         seq: Seq,
         bytes: u64,
         events: u64,
         out_of_range: u64,
-        alerts: Vec<Alert>,
+        output: ChunkOutput,
         errors: Vec<ReadError>,
     },
     /// An input was read to its end (or failed) after `chunks` chunks.
@@ -94,6 +109,9 @@ pub fn run(
     };
     let mut order = Reorder::default();
     let mut sink_error = None;
+    let empty = CorrelationSet::default();
+    let mut correlator = Correlator::new(config.correlations.unwrap_or(&empty), config.limits);
+    let mut fired = Vec::new();
     thread::scope(|scope| {
         for _ in 0..readers {
             let (chunk_tx, result_tx, spare_rx) =
@@ -115,10 +133,18 @@ pub fn run(
             });
         }
         drop((chunk_tx, chunk_rx, result_tx, spare_tx, spare_rx));
-        let mut emit = |alerts: Vec<Alert>| {
-            for alert in &alerts {
+        let mut emit = |output: ChunkOutput| {
+            for alert in &output.alerts {
                 if sink_error.is_none() {
                     sink_error = sink(alert).err();
+                }
+            }
+            for hit in output.hits {
+                correlator.push(hit, &mut fired);
+                for alert in fired.drain(..) {
+                    if sink_error.is_none() && alert.rule.level >= config.min_level {
+                        sink_error = sink(&alert).err();
+                    }
                 }
             }
         };
@@ -129,7 +155,7 @@ pub fn run(
                     bytes,
                     events,
                     out_of_range,
-                    alerts,
+                    output,
                     errors,
                 } => {
                     stats.bytes += bytes;
@@ -137,7 +163,7 @@ pub fn run(
                     stats.out_of_range += out_of_range;
                     stats.input_errors += errors.len() as u64;
                     errors.iter().for_each(&mut *on_error);
-                    order.arrived(seq, alerts, &mut emit);
+                    order.arrived(seq, output, &mut emit);
                 }
                 Message::InputDone { input, chunks } => order.finished(input, chunks, &mut emit),
                 Message::Failed(error) => {
@@ -147,7 +173,17 @@ pub fn run(
             }
         }
     });
-    RunResult { stats, sink_error }
+    correlator.finish(&mut fired);
+    for alert in fired.drain(..) {
+        if sink_error.is_none() && alert.rule.level >= config.min_level {
+            sink_error = sink(&alert).err();
+        }
+    }
+    RunResult {
+        stats,
+        correlation: correlator.stats(),
+        sink_error,
+    }
 }
 
 /// Puts chunk results back in input order; holds only those that arrived
@@ -155,25 +191,25 @@ pub fn run(
 #[derive(Default)]
 struct Reorder {
     next: Seq,
-    waiting: BTreeMap<Seq, Vec<Alert>>,
+    waiting: BTreeMap<Seq, ChunkOutput>,
     chunk_counts: HashMap<usize, u64>,
 }
 
 impl Reorder {
-    fn arrived(&mut self, seq: Seq, alerts: Vec<Alert>, emit: &mut dyn FnMut(Vec<Alert>)) {
-        self.waiting.insert(seq, alerts);
+    fn arrived(&mut self, seq: Seq, output: ChunkOutput, emit: &mut dyn FnMut(ChunkOutput)) {
+        self.waiting.insert(seq, output);
         self.flush(emit);
     }
 
-    fn finished(&mut self, input: usize, chunks: u64, emit: &mut dyn FnMut(Vec<Alert>)) {
+    fn finished(&mut self, input: usize, chunks: u64, emit: &mut dyn FnMut(ChunkOutput)) {
         self.chunk_counts.insert(input, chunks);
         self.flush(emit);
     }
 
-    fn flush(&mut self, emit: &mut dyn FnMut(Vec<Alert>)) {
+    fn flush(&mut self, emit: &mut dyn FnMut(ChunkOutput)) {
         loop {
-            if let Some(alerts) = self.waiting.remove(&self.next) {
-                emit(alerts);
+            if let Some(output) = self.waiting.remove(&self.next) {
+                emit(output);
                 self.next.1 += 1;
             } else if self.chunk_counts.get(&self.next.0) == Some(&self.next.1) {
                 self.chunk_counts.remove(&self.next.0);
@@ -243,7 +279,7 @@ fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
 
 fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
-    let mut alerts = Vec::new();
+    let mut output = ChunkOutput::default();
     let mut hits = Vec::new();
     let report = parse_chunk_as(chunk, &config.range, config.source, &mut |event| {
         let Some(detectors) = config.detectors else {
@@ -252,17 +288,41 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
         let detector = detectors.for_kind(event.kind);
         hits.clear();
         detector.matches(&event.value, &mut hits);
-        hits.retain(|&hit| detector.rules()[hit].meta.level >= config.min_level);
-        // One summary per event, however many rules matched it.
-        let Some(summary) = (!hits.is_empty()).then(|| summarize(event.kind, &event.value)) else {
+        if hits.is_empty() {
             return;
-        };
+        }
+        // One summary per event, however many rules matched it.
+        let summary = summarize(event.kind, &event.value);
         for &hit in &hits {
-            alerts.push(Alert {
-                rule: detector.rules()[hit].meta.clone(),
+            let rule = &detector.rules()[hit];
+            if let Some(correlations) = config.correlations {
+                if let Some(slot) = correlations.slot_of(&rule.meta.id) {
+                    if let Some(time) = event_time(event.kind, &event.value) {
+                        let fold = event.kind.sigma().fold_field_case;
+                        output.hits.push(Hit {
+                            slot,
+                            time: time.0,
+                            values: correlations.extract(slot, &event.value, fold),
+                            summary: summary.clone(),
+                            origin: event.origin.clone(),
+                            log: event.kind,
+                        });
+                    }
+                    if !correlations.alerts_alone(&rule.meta.id) {
+                        continue;
+                    }
+                }
+            }
+            if rule.meta.level < config.min_level {
+                continue;
+            }
+            output.alerts.push(Alert {
+                rule: rule.meta.clone(),
+                log: event.kind,
                 event: summary.clone(),
                 origin: event.origin.clone(),
                 raw: config.raw.then(|| event.value.clone()),
+                correlation: None,
             });
         }
     });
@@ -271,7 +331,7 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
         bytes,
         events: report.events,
         out_of_range: report.out_of_range,
-        alerts,
+        output,
         errors: report.errors,
     };
     (message, report.buffer)

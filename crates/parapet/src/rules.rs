@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use parapet_sigma::{
-    bundled_pipelines, bundled_rules, parse_rules, CompiledRule, Pipeline, Placeholders, RuleError,
-    BUNDLED_RULES, MAX_RULE_BYTES,
+    apply_filters, bundled_pipelines, bundled_rules, parse_documents, CompiledRule, CorrelationSet,
+    Pipeline, Placeholders, RuleError, RuleSet, BUNDLED_RULES, MAX_RULE_BYTES,
 };
 
 use parapet_policy::builtin_rules;
@@ -18,7 +18,10 @@ use crate::license::LicenseFinder;
 use crate::Outcome;
 
 pub struct LoadedRules {
+    /// Detection rules, with the filters that name them applied.
     pub rules: Vec<CompiledRule>,
+    /// Correlation rules, resolved against `rules` and each other.
+    pub correlations: CorrelationSet,
     /// The bundled field-mapping pipelines, then the user's.
     pub pipelines: Vec<Pipeline>,
     /// Rules that did not load; the others still run.
@@ -27,8 +30,10 @@ pub struct LoadedRules {
 
 pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
     let placeholders = parse_placeholders(&args.placeholders)?;
+    let mut set = RuleSet::default();
     let mut loaded = LoadedRules {
         rules: Vec::new(),
+        correlations: CorrelationSet::default(),
         pipelines: bundled_pipelines()
             .context("the bundled pipelines do not load (a build defect)")?,
         errors: Vec::new(),
@@ -40,7 +45,7 @@ pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
         loaded.pipelines.push(pipeline);
     }
     if !args.no_default_rules {
-        loaded.rules = bundled_rules().context("the bundled rules do not load (a build defect)")?;
+        set = bundled_rules().context("the bundled rules do not load (a build defect)")?;
     }
     let mut licenses = LicenseFinder::default();
     for path in &args.rules {
@@ -48,19 +53,32 @@ pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
             .with_context(|| format!("cannot read rules from {}", path.display()))?;
         for file in files {
             let name = file.display().to_string();
-            match read_rule_file(&file).and_then(|text| parse_rules(&name, &text, &placeholders)) {
-                Ok(mut rules) => {
-                    for rule in rules.iter_mut().filter(|r| r.meta.license.is_none()) {
-                        std::sync::Arc::make_mut(&mut rule.meta).license =
-                            licenses.license_for(&file);
+            match read_rule_file(&file)
+                .and_then(|text| parse_documents(&name, &text, &placeholders))
+            {
+                Ok(mut found) => {
+                    let metas = found
+                        .detections
+                        .iter_mut()
+                        .map(|r| &mut r.meta)
+                        .chain(found.correlations.iter_mut().map(|c| &mut c.meta));
+                    for meta in metas.filter(|m| m.license.is_none()) {
+                        std::sync::Arc::make_mut(meta).license = licenses.license_for(&file);
                     }
-                    loaded.rules.extend(rules);
+                    set.extend(found);
                 }
                 Err(error) => loaded.errors.push(error),
             }
         }
     }
+    loaded.rules = std::mem::take(&mut set.detections);
     drop_duplicate_ids(&mut loaded);
+    loaded
+        .errors
+        .extend(apply_filters(&mut loaded.rules, &set.filters));
+    let (correlations, errors) = CorrelationSet::new(set.correlations, &loaded.rules);
+    loaded.correlations = correlations;
+    loaded.errors.extend(errors);
     if loaded.rules.is_empty() {
         report_errors(&loaded.errors);
         bail!("no rules to run: --no-default-rules without --rules, or none of them loaded");
@@ -159,15 +177,28 @@ pub fn list(args: RulesListArgs) -> Result<Outcome> {
         "{:<38}  {:<13}  {:<22}  TITLE",
         "ID", "LEVEL", "TECHNIQUES"
     )?;
-    for rule in &loaded.rules {
-        let m = &rule.meta;
+    let correlations = loaded
+        .correlations
+        .rules()
+        .iter()
+        .map(|c| (&c.meta, Some(c.kind.as_str())));
+    for (m, kind) in loaded
+        .rules
+        .iter()
+        .map(|r| (&r.meta, None))
+        .chain(correlations)
+    {
+        let title = match kind {
+            Some(kind) => format!("{} (correlation: {kind})", m.title),
+            None => m.title.clone(),
+        };
         writeln!(
             out,
             "{:<38}  {:<13}  {:<22}  {}",
             m.id,
             m.level.as_str(),
             m.attack.techniques.join(","),
-            m.title
+            title
         )?;
     }
     report_errors(&loaded.errors);

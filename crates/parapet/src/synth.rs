@@ -329,8 +329,9 @@ impl Generator {
             71..=73 => {
                 let actor = self.workload();
                 let request = format!(
-                    r#"{{"secretId":"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod/orders/db-{}"}}"#,
-                    self.rng.hex(6)
+                    r#"{{"secretId":"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod/orders/{}"}}"#,
+                    self.rng
+                        .pick(&["db-primary", "db-replica", "stripe-api-key"])
                 );
                 self.record(
                     &actor,

@@ -4,6 +4,7 @@ mod aws_config_import;
 #[cfg(feature = "aws")]
 mod aws_inventory;
 mod cloud_imports;
+mod correlations;
 mod hunts;
 mod iac;
 mod lake;
