@@ -156,3 +156,78 @@ mod tests {
         assert_eq!(tags.techniques, ["T1098.001", "T1562"]);
     }
 }
+
+/// One ATT&CK Enterprise technique of the embedded table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Technique {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Tactic short names (`persistence`, `defense-evasion`).
+    pub tactics: Vec<&'static str>,
+}
+
+/// The ATT&CK Enterprise table Parapet ships (`data/attack-enterprise.tsv`,
+/// compacted from MITRE's by `scripts/attack_table.py`; see
+/// `data/attack-LICENSE.txt`).
+pub const ATTACK_TABLE: &str = include_str!("../data/attack-enterprise.tsv");
+
+/// The techniques of [`ATTACK_TABLE`], and the version line it came from.
+pub fn attack_techniques() -> (&'static str, Vec<Technique>) {
+    let mut version = "";
+    let mut techniques = Vec::new();
+    for line in ATTACK_TABLE.lines() {
+        if let Some(comment) = line.strip_prefix("# ") {
+            if version.is_empty() {
+                version = comment;
+            }
+            continue;
+        }
+        let mut cells = line.split('\t');
+        let (Some(id), Some(name), tactics) = (cells.next(), cells.next(), cells.next()) else {
+            continue;
+        };
+        techniques.push(Technique {
+            id,
+            name,
+            tactics: tactics
+                .unwrap_or_default()
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .collect(),
+        });
+    }
+    (version, techniques)
+}
+
+/// Tactic by its short name (`credential-access`).
+pub fn tactic_by_short_name(short: &str) -> Option<Tactic> {
+    TACTICS.iter().copied().find(|t| t.short_name == short)
+}
+
+/// True for `T1234` and `T1234.001`.
+pub fn is_attack_technique_id(text: &str) -> bool {
+    is_technique_id(text)
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn embedded_table_has_the_techniques_and_their_tactics() {
+        let (version, techniques) = attack_techniques();
+        assert!(version.contains("ATT&CK Enterprise"), "{version}");
+        assert!(techniques.len() > 600);
+        let valid = techniques.iter().find(|t| t.id == "T1078.004").unwrap();
+        assert_eq!(valid.name, "Cloud Accounts");
+        assert!(valid.tactics.contains(&"initial-access"));
+        for t in &techniques {
+            assert!(is_attack_technique_id(t.id), "{}", t.id);
+            assert!(
+                t.tactics.iter().all(|s| tactic_by_short_name(s).is_some()),
+                "{}",
+                t.id
+            );
+        }
+    }
+}

@@ -19,7 +19,10 @@ mod rule_meta;
 mod timestamp;
 
 pub use alert::{Alert, CorrelationContext, EventSummary, SummaryField};
-pub use attack::{parse_attack_tags, AttackTags, Tactic};
+pub use attack::{
+    attack_techniques, is_attack_technique_id, parse_attack_tags, tactic_by_short_name, AttackTags,
+    Tactic, Technique, ATTACK_TABLE,
+};
 pub use compliance::{ComplianceReport, ControlResult, ControlStatus, PolicyRuleMeta};
 pub use coverage::CoverageGap;
 pub use event::{Event, Origin};

@@ -10,6 +10,7 @@ mod error;
 mod field;
 mod filter;
 mod index;
+mod lint;
 mod matcher;
 mod modifier;
 mod pipeline;
@@ -25,6 +26,7 @@ pub use correlation::{
 pub use error::RuleError;
 pub use filter::{apply_filters, FilterRule};
 pub use index::{accepts, Detector, Detectors};
+pub use lint::{lint, LintFinding, Severity};
 pub use pipeline::Pipeline;
 pub use rule::{parse_documents, parse_rules, CompiledRule, LogSource, RuleSet, MAX_RULE_BYTES};
 pub use value::Placeholders;

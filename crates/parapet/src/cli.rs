@@ -251,9 +251,41 @@ pub struct DetectArgs {
 pub enum RulesCommand {
     /// List the rules that would run, and any that failed to load.
     List(RulesListArgs),
+    /// Run the test events rules carry in `NAME.tests.yml` sidecars.
+    Test(RulesTestArgs),
+    /// Check rule files against the Sigma specification, with file and line.
+    Lint(RulesLintArgs),
+    /// Write an ATT&CK Navigator layer of the techniques the rules detect.
+    Coverage(RulesCoverageArgs),
     /// Print a rule's documentation: a detection rule's description, ATT&CK
     /// and references, or a posture rule's documentation and fixes.
     Explain(RulesExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// Sidecar files, or folders searched for `*.tests.yml`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesLintArgs {
+    /// Rule files or folders (recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Exit 1 on warnings too, not only errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCoverageArgs {
+    /// Where to write the layer (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub attack_layer: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -287,6 +319,24 @@ pub enum BenchCommand {
     /// Generated CloudTrail into a lake (ingest speed, lake size), then
     /// group-by hunts over it.
     Lake(crate::bench_lake::BenchLakeArgs),
+    /// Correlation cost: detection with and without ten correlation rules,
+    /// the memory of many live groups, value_count as distinct values grow.
+    Correlate(BenchCorrelateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchCorrelateArgs {
+    /// Generated CloudTrail events for the detection comparison.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: u64,
+    /// Live groups for the memory measurement.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub groups: u64,
+    /// Hits per value_count run.
+    #[arg(long, default_value_t = 2_000_000)]
+    pub hits: u64,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]

@@ -162,7 +162,7 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
         if hits.is_empty() {
             return;
         }
-        let summary = cloudtrail_summary(&event.value);
+        let summary = std::sync::Arc::new(cloudtrail_summary(&event.value));
         for &hit in &hits {
             let rule = &detector.rules()[hit];
             if let Some(slot) = correlations.slot_of(&rule.meta.id) {
@@ -171,7 +171,7 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
                         slot,
                         time: time.0,
                         values: correlations.extract(slot, &event.value, false),
-                        summary: summary.clone(),
+                        summary: std::sync::Arc::clone(&summary),
                         origin: event.origin.clone(),
                         log: event.kind,
                     };
@@ -184,7 +184,7 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
             let alert = Alert {
                 rule: rule.meta.clone(),
                 log: event.kind,
-                event: summary.clone(),
+                event: parapet_core::EventSummary::clone(&summary),
                 origin: event.origin.clone(),
                 raw: None,
                 correlation: None,

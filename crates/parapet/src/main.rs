@@ -1,6 +1,7 @@
 //! `parapet`: parse the command line, run it, turn the outcome into an exit code.
 
 mod bench;
+mod bench_correlate;
 mod bench_iac;
 mod bench_lake;
 mod bench_posture;
@@ -18,6 +19,9 @@ mod pipeline;
 #[cfg(feature = "aws")]
 mod rescan;
 mod rules;
+mod rules_coverage;
+mod rules_lint;
+mod rules_test;
 mod scan;
 mod scan_iac;
 mod synth;
@@ -62,12 +66,16 @@ fn main() -> ExitCode {
         Command::Hunt(args) => lake::hunt(args),
         Command::Timeline(args) => lake::timeline(args),
         Command::Rules(RulesCommand::List(args)) => rules::list(args),
+        Command::Rules(RulesCommand::Test(args)) => rules_test::test(args),
+        Command::Rules(RulesCommand::Lint(args)) => rules_lint::run(args),
+        Command::Rules(RulesCommand::Coverage(args)) => rules_coverage::coverage(args),
         Command::Rules(RulesCommand::Explain(args)) => rules::explain(args),
         Command::Bench(BenchCommand::Detect(args)) => bench::detect(args),
         Command::Bench(BenchCommand::Generate(args)) => bench::generate(args),
         Command::Bench(BenchCommand::Posture(args)) => bench_posture::posture(args),
         Command::Bench(BenchCommand::Iac(args)) => bench_iac::iac(args),
         Command::Bench(BenchCommand::Lake(args)) => bench_lake::run(args),
+        Command::Bench(BenchCommand::Correlate(args)) => bench_correlate::correlate(args),
         #[cfg(feature = "aws")]
         Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsConfig(args)) => import::aws_config(args),

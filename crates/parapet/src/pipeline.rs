@@ -292,7 +292,7 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
             return;
         }
         // One summary per event, however many rules matched it.
-        let summary = summarize(event.kind, &event.value);
+        let summary = Arc::new(summarize(event.kind, &event.value));
         for &hit in &hits {
             let rule = &detector.rules()[hit];
             if let Some(correlations) = config.correlations {
@@ -303,7 +303,7 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
                             slot,
                             time: time.0,
                             values: correlations.extract(slot, &event.value, fold),
-                            summary: summary.clone(),
+                            summary: Arc::clone(&summary),
                             origin: event.origin.clone(),
                             log: event.kind,
                         });
@@ -319,7 +319,7 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
             output.alerts.push(Alert {
                 rule: rule.meta.clone(),
                 log: event.kind,
-                event: summary.clone(),
+                event: parapet_core::EventSummary::clone(&summary),
                 origin: event.origin.clone(),
                 raw: config.raw.then(|| event.value.clone()),
                 correlation: None,

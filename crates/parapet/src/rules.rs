@@ -114,8 +114,9 @@ fn read_rule_file(path: &Path) -> Result<String, RuleError> {
     fs::read_to_string(path).map_err(|e| RuleError::new(&name, "file", format!("cannot read: {e}")))
 }
 
-/// `.yml`/`.yaml` files below `path`, sorted; symlinked folders not followed.
-fn rule_files(path: &Path) -> io::Result<Vec<PathBuf>> {
+/// `.yml`/`.yaml` files below `path` (test sidecars left out), sorted;
+/// symlinked folders not followed.
+pub(crate) fn rule_files(path: &Path) -> io::Result<Vec<PathBuf>> {
     if !fs::metadata(path)?.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -128,7 +129,11 @@ fn rule_files(path: &Path) -> io::Result<Vec<PathBuf>> {
             let path = entry.path();
             if file_type.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+            } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml")
+                && !path
+                    .to_string_lossy()
+                    .ends_with(crate::rules_test::SIDECAR_SUFFIX)
+            {
                 files.push(path);
             }
         }

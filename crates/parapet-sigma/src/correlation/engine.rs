@@ -8,8 +8,6 @@
 //! longer count are dropped, and past `max_groups` the least recently seen
 //! are evicted and counted.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
@@ -29,7 +27,8 @@ pub struct Hit {
     pub time: i64,
     /// [`CorrelationSet::extract`] of the event.
     pub values: Vec<Option<Box<str>>>,
-    pub summary: EventSummary,
+    /// Shared with the event's other hits and alerts.
+    pub summary: Arc<EventSummary>,
     pub origin: Origin,
     pub log: LogKind,
 }
@@ -41,8 +40,8 @@ pub struct CorrelatorLimits {
     pub lateness_ms: Option<i64>,
     /// Live groups held at most, over all correlations.
     pub max_groups: usize,
-    /// Hits waiting to be ordered at most; past it the oldest go through
-    /// early (counted as `forced`).
+    /// Hits waiting to be ordered at most; past it the oldest half goes
+    /// through early (counted as `forced`).
     pub max_pending: usize,
 }
 
@@ -70,37 +69,20 @@ pub struct CorrelationStats {
     pub alerts: u64,
 }
 
-struct Pending(Hit);
-
-impl Pending {
-    fn key(&self) -> (i64, &str, u64, u64, usize) {
-        let h = &self.0;
-        (
-            h.time,
-            &h.origin.source,
-            h.origin.line,
-            h.origin.index,
-            h.slot,
-        )
-    }
+/// The order hits go through the windows in: event time, then where the
+/// event was read (never the order files happened to be read in).
+fn order_key(hit: &Hit) -> (i64, &str, u64, u64, usize) {
+    (
+        hit.time,
+        &hit.origin.source,
+        hit.origin.line,
+        hit.origin.index,
+        hit.slot,
+    )
 }
 
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key().cmp(&other.key())
-    }
-}
+/// Hits gathered before a bounded lateness sorts and releases them.
+const RELEASE_BATCH: usize = 16_384;
 
 struct Group {
     last_seen: i64,
@@ -111,7 +93,9 @@ struct Group {
 pub struct Correlator<'a> {
     set: &'a CorrelationSet,
     limits: CorrelatorLimits,
-    pending: BinaryHeap<Reverse<Pending>>,
+    /// Hits not yet released, in arrival order; sorted when released (input
+    /// is mostly in time order, so the sort is close to linear).
+    pending: Vec<Hit>,
     newest: i64,
     released: i64,
     groups: Vec<FastMap<Box<str>, Group>>,
@@ -119,6 +103,9 @@ pub struct Correlator<'a> {
     since_sweep: usize,
     stats: CorrelationStats,
 }
+
+/// Joins group-by values into one key (a control character no field holds).
+const GROUP_SEPARATOR: char = '\u{1f}';
 
 /// Hits between sweeps of stale groups.
 const SWEEP_EVERY: usize = 65_536;
@@ -128,7 +115,7 @@ impl<'a> Correlator<'a> {
         Correlator {
             set,
             limits,
-            pending: BinaryHeap::new(),
+            pending: Vec::new(),
             newest: i64::MIN,
             released: i64::MIN,
             groups: set.rules.iter().map(|_| FastMap::default()).collect(),
@@ -149,19 +136,34 @@ impl<'a> Correlator<'a> {
     /// released by its arrival) completes.
     pub fn push(&mut self, hit: Hit, out: &mut Vec<Alert>) {
         self.stats.hits += 1;
-        if hit.time < self.released {
+        // Late is decided against the newest time seen, not against what
+        // was released, so batching never changes which hits count.
+        let late = match self.limits.lateness_ms {
+            Some(lateness) => hit.time < self.newest.saturating_sub(lateness),
+            None => hit.time < self.released,
+        };
+        if late {
             self.stats.late += 1;
             return;
         }
         self.newest = self.newest.max(hit.time);
-        self.pending.push(Reverse(Pending(hit)));
+        self.pending.push(hit);
+        if self.pending.len() < RELEASE_BATCH {
+            return;
+        }
         if let Some(lateness) = self.limits.lateness_ms {
             let watermark = self.newest.saturating_sub(lateness);
             self.release_until(Some(watermark), out);
         }
-        while self.pending.len() > self.limits.max_pending {
-            self.stats.forced += 1;
-            self.release_one(out);
+        if self.pending.len() > self.limits.max_pending {
+            // Full: the oldest half goes through before its lateness passed.
+            self.sort_pending();
+            let half = self.pending.len() / 2;
+            self.stats.forced += half as u64;
+            let early: Vec<Hit> = self.pending.drain(..half).collect();
+            for hit in early {
+                self.release(hit, out);
+            }
         }
     }
 
@@ -170,23 +172,27 @@ impl<'a> Correlator<'a> {
         self.release_until(None, out);
     }
 
+    fn sort_pending(&mut self) {
+        self.pending.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+    }
+
     fn release_until(&mut self, watermark: Option<i64>, out: &mut Vec<Alert>) {
-        while let Some(Reverse(next)) = self.pending.peek() {
-            if watermark.is_some_and(|w| next.0.time > w) {
-                break;
-            }
-            self.release_one(out);
+        self.sort_pending();
+        let end = match watermark {
+            // Strictly before the watermark: a hit still allowed in (at or
+            // after it) can never precede one already released.
+            Some(w) => self.pending.partition_point(|h| h.time < w),
+            None => self.pending.len(),
+        };
+        let ready: Vec<Hit> = self.pending.drain(..end).collect();
+        for hit in ready {
+            self.release(hit, out);
         }
     }
 
-    fn release_one(&mut self, out: &mut Vec<Alert>) {
-        let Some(Reverse(Pending(hit))) = self.pending.pop() else {
-            return;
-        };
+    fn release(&mut self, hit: Hit, out: &mut Vec<Alert>) {
         self.released = self.released.max(hit.time);
-        let input = Input::Detection(hit.slot);
-        let values = hit.values.clone();
-        self.feed(input, &values, &hit, out);
+        self.feed(Input::Detection(hit.slot), &hit.values, &hit, out);
         self.since_sweep += 1;
         if self.since_sweep >= SWEEP_EVERY || self.live > self.limits.max_groups {
             self.sweep();
@@ -196,65 +202,80 @@ impl<'a> Correlator<'a> {
     /// Feeds one input's hit into every correlation reading that input.
     fn feed(&mut self, input: Input, values: &[Option<Box<str>>], hit: &Hit, out: &mut Vec<Alert>) {
         let set = self.set;
-        let Some(consumers) = set.consumers.get(&input) else {
+        let Some(routes) = set.routes.get(&input) else {
             return;
         };
-        for &c in consumers {
+        let pick = |at: &Option<usize>| -> &str {
+            at.and_then(|i| values.get(i))
+                .and_then(|v| v.as_deref())
+                .unwrap_or("")
+        };
+        let mut key = String::new();
+        let mut joined = String::new();
+        for route in routes {
+            let c = route.correlation;
             let rule = &set.rules[c];
-            let Some((group_at, value_at)) = set.picks.get(&(c, input)) else {
-                continue;
+            key.clear();
+            for (n, at) in route.group_at.iter().enumerate() {
+                if n > 0 {
+                    key.push(GROUP_SEPARATOR);
+                }
+                key.push_str(pick(at));
+            }
+            let value = match route.value_at.as_slice() {
+                [] => None,
+                [one] => Some(pick(one)).filter(|v| !v.is_empty()),
+                many => {
+                    joined.clear();
+                    for (n, at) in many.iter().enumerate() {
+                        if n > 0 {
+                            joined.push(GROUP_SEPARATOR);
+                        }
+                        joined.push_str(pick(at));
+                    }
+                    Some(joined.as_str()).filter(|v| v.len() >= many.len())
+                }
             };
-            let pick = |at: &Option<usize>| -> &str {
-                at.and_then(|i| values.get(i))
-                    .and_then(|v| v.as_deref())
-                    .unwrap_or("")
-            };
-            let group: Vec<&str> = group_at.iter().map(pick).collect();
-            let key: Box<str> = group.join("\u{1f}").into();
-            let value_parts: Vec<&str> = value_at.iter().map(pick).collect();
-            let value =
-                (!value_parts.iter().all(|v| v.is_empty())).then(|| value_parts.join("\u{1f}"));
-            let steps: Vec<usize> = set.steps[c]
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| **i == input)
-                .map(|(n, _)| n)
-                .collect();
             let groups = &mut self.groups[c];
-            let entry = match groups.get_mut(&key) {
-                Some(entry) => entry,
+            let group = match groups.get_mut(key.as_str()) {
+                Some(group) => group,
                 None => {
                     self.live += 1;
                     self.stats.peak_groups = self.stats.peak_groups.max(self.live as u64);
-                    groups.entry(key).or_insert(Group {
+                    groups.entry(Box::from(key.as_str())).or_insert(Group {
                         last_seen: hit.time,
                         window: Window::new(rule),
                     })
                 }
             };
-            entry.last_seen = hit.time;
-            let Some(fired) = entry.window.add(rule, hit.time, &steps, value.as_deref()) else {
+            group.last_seen = hit.time;
+            let Some(fired) = group.window.add(rule, hit.time, &route.steps, value) else {
                 continue;
             };
-            let context = CorrelationContext {
-                kind: rule.kind.as_str(),
-                group: rule
-                    .group_by
-                    .iter()
-                    .zip(&group)
-                    .map(|(name, value)| (name.clone(), value.to_string()))
-                    .collect(),
-                value: fired.value,
-                events: fired.events,
-                first_time: Timestamp(fired.first_time),
-                last_time: Timestamp(hit.time),
+            let group_values: Vec<&str> = if rule.group_by.is_empty() {
+                Vec::new()
+            } else {
+                key.split(GROUP_SEPARATOR).collect()
             };
             if !set.quiet_correlations[c] {
                 self.stats.alerts += 1;
+                let context = CorrelationContext {
+                    kind: rule.kind.as_str(),
+                    group: rule
+                        .group_by
+                        .iter()
+                        .zip(&group_values)
+                        .map(|(name, value)| (name.clone(), value.to_string()))
+                        .collect(),
+                    value: fired.value,
+                    events: fired.events,
+                    first_time: Timestamp(fired.first_time),
+                    last_time: Timestamp(hit.time),
+                };
                 out.push(Alert {
                     rule: Arc::clone(&rule.meta),
                     log: hit.log,
-                    event: hit.summary.clone(),
+                    event: EventSummary::clone(&hit.summary),
                     origin: hit.origin.clone(),
                     raw: None,
                     correlation: Some(Box::new(context)),
@@ -262,7 +283,7 @@ impl<'a> Correlator<'a> {
             }
             // A chained correlation reads this one's group values.
             let carried: Vec<Option<Box<str>>> =
-                group.iter().map(|v| Some(Box::from(*v))).collect();
+                group_values.iter().map(|v| Some(Box::from(*v))).collect();
             self.feed(Input::Correlation(c), &carried, hit, out);
         }
     }

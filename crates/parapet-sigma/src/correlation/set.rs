@@ -19,6 +19,16 @@ pub(crate) enum Input {
     Correlation(usize),
 }
 
+/// One correlation an input feeds: the steps of its `rules` the input is,
+/// and where its group-by and value fields sit among the input's values.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub(crate) correlation: usize,
+    pub(crate) steps: Vec<usize>,
+    pub(crate) group_at: Vec<Option<usize>>,
+    pub(crate) value_at: Vec<Option<usize>>,
+}
+
 /// Positions (among the values an input carries) of a correlation's
 /// group-by values, then of its condition fields; None: the input has none.
 pub(crate) type Picks = (Vec<Option<usize>>, Vec<Option<usize>>);
@@ -29,6 +39,7 @@ pub(crate) struct Slot {
     /// Fields a hit of this rule carries, in order.
     pub(crate) fields: Vec<String>,
     paths: Vec<FieldPath>,
+    folded: Vec<FieldPath>,
 }
 
 /// Correlations ready to run, with what each input must carry.
@@ -43,7 +54,9 @@ pub struct CorrelationSet {
     pub(crate) consumers: HashMap<Input, Vec<usize>>,
     /// (correlation, input) -> positions of its group-by values, then of its
     /// condition fields, among the values the input carries.
-    pub(crate) picks: HashMap<(usize, Input), Picks>,
+    picks: HashMap<(usize, Input), Picks>,
+    /// Per input: every correlation it feeds, with where to find what.
+    pub(crate) routes: HashMap<Input, Vec<Route>>,
     quiet: HashSet<String>,
     /// Correlations only other correlations read (none with `generate`).
     pub(crate) quiet_correlations: Vec<bool>,
@@ -130,6 +143,7 @@ impl CorrelationSet {
                                 rule_id: id,
                                 fields: Vec::new(),
                                 paths: Vec::new(),
+                                folded: Vec::new(),
                             });
                         }
                         Input::Detection(slot)
@@ -159,6 +173,7 @@ impl CorrelationSet {
             .map(|c| generate_correlation.get(&c) == Some(&false))
             .collect();
         set.plan_fields(detections);
+        set.plan_routes();
         (set, errors)
     }
 
@@ -203,6 +218,9 @@ impl CorrelationSet {
                                 None => {
                                     slot.fields.push(field.clone());
                                     slot.paths.push(FieldPath::new(field));
+                                    let mut folded = FieldPath::new(field);
+                                    folded.fold_case();
+                                    slot.folded.push(folded);
                                     slot.fields.len() - 1
                                 }
                             })
@@ -224,6 +242,37 @@ impl CorrelationSet {
                 self.picks.insert((c, input), picks);
             }
         }
+    }
+
+    fn plan_routes(&mut self) {
+        for (input, consumers) in &self.consumers {
+            let routes = consumers
+                .iter()
+                .filter_map(|&c| {
+                    let (group_at, value_at) = self.picks.get(&(c, *input))?.clone();
+                    let steps = self.steps[c]
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| *i == input)
+                        .map(|(n, _)| n)
+                        .collect();
+                    Some(Route {
+                        correlation: c,
+                        steps,
+                        group_at,
+                        value_at,
+                    })
+                })
+                .collect();
+            self.routes.insert(*input, routes);
+        }
+    }
+
+    /// The same set with every correlation alerting, chained ones included:
+    /// for testing a correlation that is a building block of another.
+    pub fn all_alerting(mut self) -> Self {
+        self.quiet_correlations.iter_mut().for_each(|q| *q = false);
+        self
     }
 
     pub fn is_empty(&self) -> bool {
@@ -248,16 +297,11 @@ impl CorrelationSet {
     /// The values a hit of `slot` carries, read from the event; field names
     /// compared without case when `fold_case`.
     pub fn extract(&self, slot: usize, event: &Value, fold_case: bool) -> Vec<Option<Box<str>>> {
-        self.slots[slot]
-            .paths
+        let slot = &self.slots[slot];
+        let paths = if fold_case { &slot.folded } else { &slot.paths };
+        paths
             .iter()
-            .map(|path| {
-                let mut path = path.clone();
-                if fold_case {
-                    path.fold_case();
-                }
-                path.first_text(event).map(String::into_boxed_str)
-            })
+            .map(|path| path.first_text(event).map(String::into_boxed_str))
             .collect()
     }
 }

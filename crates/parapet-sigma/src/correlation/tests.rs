@@ -59,7 +59,7 @@ fn run(correlations: &str, events: &[(i64, &str)], limits: CorrelatorLimits) -> 
                 slot,
                 time: start + minute * 60_000,
                 values: correlation_set.extract(slot, &event, false),
-                summary: EventSummary::default(),
+                summary: Arc::new(EventSummary::default()),
                 origin: Origin {
                     source: Arc::from("e"),
                     line: n as u64 + 1,

@@ -2,8 +2,10 @@
 //! hits seen in event time, kept so every update costs O(1) amortized
 //! whatever the number of distinct values.
 
+use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasher, BuildHasherDefault};
+use std::sync::OnceLock;
 
 use super::{CorrelationRule, CorrelationType};
 
@@ -22,9 +24,12 @@ pub(crate) struct Fired {
 #[derive(Debug)]
 pub(crate) enum Window {
     Count(VecDeque<i64>),
+    /// Values are kept as 64-bit keyed hashes (SipHash with a key drawn per
+    /// process, so no input can be crafted to collide): no allocation per
+    /// hit, and a map of small entries whatever the values' length.
     Values {
-        items: VecDeque<(i64, Box<str>)>,
-        counts: FastMap<Box<str>, u32>,
+        items: VecDeque<(i64, u64)>,
+        counts: FastMap<u64, u32>,
     },
     Numbers {
         items: VecDeque<(i64, f64)>,
@@ -81,9 +86,9 @@ impl Window {
                 })
             }
             Window::Values { items, counts } => {
-                let value: Box<str> = value?.into();
-                *counts.entry(value.clone()).or_default() += 1;
-                items.push_back((time, value.clone()));
+                let value = value_key(value?);
+                *counts.entry(value).or_default() += 1;
+                items.push_back((time, value));
                 while items.front().is_some_and(|(t, _)| *t < time - span) {
                     if let Some((_, old)) = items.pop_front() {
                         if let Some(n) = counts.get_mut(&old) {
@@ -199,6 +204,12 @@ impl Window {
             }
         }
     }
+}
+
+/// The keyed hash a value is counted by.
+fn value_key(text: &str) -> u64 {
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    KEYS.get_or_init(RandomState::new).hash_one(text)
 }
 
 fn expire<T>(items: &mut VecDeque<T>, oldest: i64, time_of: impl Fn(&T) -> i64) {

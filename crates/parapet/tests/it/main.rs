@@ -13,6 +13,7 @@ mod moto;
 #[cfg(feature = "aws")]
 mod posture_moto;
 mod posture_scan;
+mod rules_tools;
 mod sources;
 
 use std::path::{Path, PathBuf};

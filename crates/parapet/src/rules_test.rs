@@ -1,0 +1,245 @@
+//! `parapet rules test`: rules carry their own test events in a sidecar
+//! file, `NAME.tests.yml` beside `NAME.yml`:
+//!
+//! ```yaml
+//! <rule id or name>:
+//!   positive: [ {event}, ... ]   # each must raise the rule
+//!   negative: [ {event}, ... ]   # none may
+//! ```
+//!
+//! For a correlation rule the events are one sequence: `positive` must make
+//! it fire, `negative` must not. Every failure is reported with the file,
+//! the rule and the event.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use parapet_core::{LogKind, Origin};
+use parapet_logs::{detect_kind, event_time, summarize};
+use parapet_sigma::{
+    accepts, apply_filters, bundled_pipelines, parse_documents, CompiledRule, CorrelationSet,
+    Correlator, CorrelatorLimits, Detectors, Hit, Placeholders, RuleSet,
+};
+use serde_yaml::Value as Yaml;
+use sonic_rs::Value;
+
+use crate::cli::RulesTestArgs;
+use crate::Outcome;
+
+pub const SIDECAR_SUFFIX: &str = ".tests.yml";
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cases {
+    #[serde(default)]
+    positive: Vec<Yaml>,
+    #[serde(default)]
+    negative: Vec<Yaml>,
+}
+
+pub fn test(args: RulesTestArgs) -> Result<Outcome> {
+    let mut sidecars = Vec::new();
+    for path in &args.paths {
+        find_sidecars(path, &mut sidecars)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    sidecars.sort();
+    if sidecars.is_empty() {
+        bail!("no *{SIDECAR_SUFFIX} test files under the given paths");
+    }
+    let mut out = io::stdout().lock();
+    let (mut passed, mut failures) = (0usize, Vec::new());
+    for sidecar in &sidecars {
+        match run_sidecar(sidecar) {
+            Ok((ok, failed)) => {
+                passed += ok;
+                failures.extend(failed);
+            }
+            Err(error) => failures.push(format!("{}: {error:#}", sidecar.display())),
+        }
+    }
+    for failure in &failures {
+        writeln!(out, "FAIL {failure}")?;
+    }
+    writeln!(
+        out,
+        "parapet rules test: {} test files, {passed} cases passed, {} failed",
+        sidecars.len(),
+        failures.len()
+    )?;
+    Ok(if failures.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Alerts
+    })
+}
+
+fn find_sidecars(path: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    if fs::metadata(path)?.is_file() {
+        found.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            find_sidecars(&path, found)?;
+        } else if path.to_string_lossy().ends_with(SIDECAR_SUFFIX) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs one sidecar; (cases passed, failures).
+fn run_sidecar(sidecar: &Path) -> Result<(usize, Vec<String>)> {
+    let name = sidecar.to_string_lossy();
+    let rule_path = PathBuf::from(format!("{}.yml", name.trim_end_matches(SIDECAR_SUFFIX)));
+    let rule_text = fs::read_to_string(&rule_path)
+        .with_context(|| format!("its rule file {} cannot be read", rule_path.display()))?;
+    let mut set: RuleSet = parse_documents(
+        &rule_path.display().to_string(),
+        &rule_text,
+        &Placeholders::new(),
+    )?;
+    let errors = apply_filters(&mut set.detections, &set.filters);
+    anyhow::ensure!(errors.is_empty(), "filters: {errors:?}");
+    let (correlations, errors) = CorrelationSet::new(set.correlations, &set.detections);
+    anyhow::ensure!(errors.is_empty(), "correlations: {errors:?}");
+    // A correlation under test alerts even when it only feeds another.
+    let correlations = correlations.all_alerting();
+    let pipelines = bundled_pipelines()?;
+    let detectors = Detectors::new(&set.detections, &pipelines);
+    let text = fs::read_to_string(sidecar)?;
+    let cases: BTreeMap<String, Cases> = serde_yaml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("not a map of rule -> positive/negative events: {e}"))?;
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    for (reference, cases) in &cases {
+        let at = format!("{}: rule `{reference}`", sidecar.display());
+        let events = |list: &[Yaml]| -> Result<Vec<Value>> {
+            list.iter()
+                .map(|e| Ok(sonic_rs::from_str(&sonic_rs::to_string(e)?)?))
+                .collect()
+        };
+        let (positive, negative) = (events(&cases.positive)?, events(&cases.negative)?);
+        if let Some(c) = correlations
+            .rules()
+            .iter()
+            .find(|c| c.meta.id == *reference || c.name.as_deref() == Some(reference))
+        {
+            for (label, sequence, want) in [
+                ("positive", &positive, true),
+                ("negative", &negative, false),
+            ] {
+                if sequence.is_empty() {
+                    continue;
+                }
+                let fired = correlation_fires(&c.meta.id, sequence, &detectors, &correlations);
+                if fired == want {
+                    passed += 1;
+                } else {
+                    failures.push(format!(
+                        "{at}: the {label} sequence ({} events) {}",
+                        sequence.len(),
+                        if want {
+                            "did not make the correlation fire"
+                        } else {
+                            "made the correlation fire"
+                        }
+                    ));
+                }
+            }
+            continue;
+        }
+        let Some(rule) = set.detections.iter().find(|r| r.is_named(reference)) else {
+            failures.push(format!(
+                "{at}: no rule or correlation of that id or name in {}",
+                rule_path.display()
+            ));
+            continue;
+        };
+        for (label, list, want) in [
+            ("positive", &positive, true),
+            ("negative", &negative, false),
+        ] {
+            for (n, event) in list.iter().enumerate() {
+                if raises(rule, event, &detectors) == want {
+                    passed += 1;
+                } else {
+                    failures.push(format!(
+                        "{at}: {label}[{n}] {}: {}",
+                        if want { "did not match" } else { "matched" },
+                        sonic_rs::to_string(event).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    Ok((passed, failures))
+}
+
+/// The log kind of a test event: recognized by its fields, else the first
+/// kind the rule's logsource runs on.
+fn kind_of(event: &Value, rule: &CompiledRule) -> LogKind {
+    detect_kind(event).unwrap_or_else(|| {
+        LogKind::ALL
+            .into_iter()
+            .find(|k| accepts(&k.sigma(), &rule.logsource))
+            .unwrap_or(LogKind::CloudTrail)
+    })
+}
+
+fn raises(rule: &CompiledRule, event: &Value, detectors: &Detectors) -> bool {
+    let detector = detectors.for_kind(kind_of(event, rule));
+    let mut hits = Vec::new();
+    detector.matches(event, &mut hits);
+    hits.iter()
+        .any(|&h| detector.rules()[h].meta.id == rule.meta.id)
+}
+
+fn correlation_fires(
+    id: &str,
+    events: &[Value],
+    detectors: &Detectors,
+    correlations: &CorrelationSet,
+) -> bool {
+    let mut correlator = Correlator::new(correlations, CorrelatorLimits::default());
+    let mut fired = Vec::new();
+    let mut hits = Vec::new();
+    for (n, event) in events.iter().enumerate() {
+        let Some(kind) = detect_kind(event) else {
+            continue;
+        };
+        let detector = detectors.for_kind(kind);
+        hits.clear();
+        detector.matches(event, &mut hits);
+        for &h in &hits {
+            let rule = &detector.rules()[h];
+            let (Some(slot), Some(time)) =
+                (correlations.slot_of(&rule.meta.id), event_time(kind, event))
+            else {
+                continue;
+            };
+            let hit = Hit {
+                slot,
+                time: time.0,
+                values: correlations.extract(slot, event, kind.sigma().fold_field_case),
+                summary: Arc::new(summarize(kind, event)),
+                origin: Origin {
+                    source: Arc::from("test"),
+                    line: n as u64 + 1,
+                    index: 0,
+                },
+                log: kind,
+            };
+            correlator.push(hit, &mut fired);
+        }
+    }
+    correlator.finish(&mut fired);
+    fired.iter().any(|a| a.rule.id == id)
+}
