@@ -14,6 +14,7 @@ use rustc_hash::FxHashSet;
 use crate::error::LakeError;
 use crate::ledger::{file_key, hash_event, FileKey, Ledger};
 use crate::row::{cloudtrail_row, write_raw, Partition};
+use crate::source_row::source_row;
 use crate::writer::{write_tmp, Rows, ROWS_PER_FILE};
 
 #[derive(Debug, Default)]
@@ -27,7 +28,7 @@ pub struct IngestReport {
     pub events: u64,
     /// Events whose id the lake already holds.
     pub duplicates: u64,
-    /// Records that are not CloudTrail, or have no usable time.
+    /// Records without a usable time.
     pub unusable: u64,
     pub parquet_files: usize,
     pub errors: Vec<ReadError>,
@@ -89,11 +90,12 @@ pub fn ingest(
                 }
             };
             let parsed = parse_chunk_each(chunk, &TimeRange::default(), &mut |event| {
-                if event.kind != LogKind::CloudTrail {
-                    report.unusable += 1;
-                    return;
-                }
-                let Some((partition, mut row)) = cloudtrail_row(&event) else {
+                let placed = if event.kind == LogKind::CloudTrail {
+                    cloudtrail_row(&event)
+                } else {
+                    source_row(&event)
+                };
+                let Some((partition, mut row)) = placed else {
                     report.unusable += 1;
                     return;
                 };

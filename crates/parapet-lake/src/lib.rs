@@ -11,6 +11,7 @@ mod json_get;
 mod ledger;
 mod row;
 mod saved;
+mod source_row;
 mod timeline;
 mod writer;
 
@@ -23,4 +24,5 @@ pub use row::{cloudtrail_row, file_schema, Partition, Row, PARTITIONS};
 pub use saved::{
     find as find_saved_hunt, is_date, Param, ParamKind, SavedHunt, SAVED_HUNTS, WINDOW,
 };
+pub use source_row::source_row;
 pub use timeline::{timeline_sql, Subject};

@@ -80,6 +80,7 @@ pub struct Row {
 /// OCSF classes the lake uses.
 pub const API_ACTIVITY: i32 = 6003;
 pub const AUTHENTICATION: i32 = 3002;
+pub const ACCOUNT_CHANGE: i32 = 3001;
 
 /// A CloudTrail record as a row and its partition; None when it has no
 /// usable time (it could not be placed in a date partition).
@@ -219,7 +220,7 @@ fn write_json(value: &Value, out: &mut Vec<u8>) -> sonic_rs::Result<()> {
 
 /// OCSF class and activity of an API call by its name: a console login is
 /// Authentication (Logon); everything else API Activity, by verb.
-fn classify(operation: &str) -> (i32, i32) {
+pub(crate) fn classify(operation: &str) -> (i32, i32) {
     if operation == "ConsoleLogin" {
         return (AUTHENTICATION, 1);
     }
@@ -263,7 +264,7 @@ fn classify(operation: &str) -> (i32, i32) {
 
 /// A value safe as one folder name: account ids are digits; anything else
 /// (a crafted record) becomes `unknown` rather than a path.
-fn safe_segment(value: Option<&str>) -> String {
+pub(crate) fn safe_segment(value: Option<&str>) -> String {
     match value {
         Some(v)
             if !v.is_empty()

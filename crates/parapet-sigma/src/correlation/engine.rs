@@ -8,6 +8,8 @@
 //! longer count are dropped, and past `max_groups` the least recently seen
 //! are evicted and counted.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
@@ -96,6 +98,9 @@ pub struct Correlator<'a> {
     /// Hits not yet released, in arrival order; sorted when released (input
     /// is mostly in time order, so the sort is close to linear).
     pending: Vec<Hit>,
+    /// With no lateness bound: full batches, each sorted, merged at the end.
+    runs: Vec<Vec<Hit>>,
+    held: usize,
     newest: i64,
     released: i64,
     groups: Vec<FastMap<Box<str>, Group>>,
@@ -116,6 +121,8 @@ impl<'a> Correlator<'a> {
             set,
             limits,
             pending: Vec::new(),
+            runs: Vec::new(),
+            held: 0,
             newest: i64::MIN,
             released: i64::MIN,
             groups: set.rules.iter().map(|_| FastMap::default()).collect(),
@@ -151,19 +158,24 @@ impl<'a> Correlator<'a> {
         if self.pending.len() < RELEASE_BATCH {
             return;
         }
-        if let Some(lateness) = self.limits.lateness_ms {
-            let watermark = self.newest.saturating_sub(lateness);
-            self.release_until(Some(watermark), out);
-        }
-        if self.pending.len() > self.limits.max_pending {
-            // Full: the oldest half goes through before its lateness passed.
-            self.sort_pending();
-            let half = self.pending.len() / 2;
-            self.stats.forced += half as u64;
-            let early: Vec<Hit> = self.pending.drain(..half).collect();
-            for hit in early {
-                self.release(hit, out);
+        match self.limits.lateness_ms {
+            Some(lateness) => {
+                let watermark = self.newest.saturating_sub(lateness);
+                self.release_until(Some(watermark), out);
             }
+            None => {
+                // No bound: keep sorted runs, merged at the end; no copy
+                // of everything held, whatever its size.
+                self.sort_pending();
+                let run = std::mem::replace(&mut self.pending, Vec::with_capacity(RELEASE_BATCH));
+                self.held += run.len();
+                self.runs.push(run);
+            }
+        }
+        if self.held + self.pending.len() > self.limits.max_pending {
+            // Full: everything held goes through before its lateness passed.
+            self.stats.forced += (self.held + self.pending.len()) as u64;
+            self.release_until(None, out);
         }
     }
 
@@ -184,8 +196,42 @@ impl<'a> Correlator<'a> {
             Some(w) => self.pending.partition_point(|h| h.time < w),
             None => self.pending.len(),
         };
-        let ready: Vec<Hit> = self.pending.drain(..end).collect();
-        for hit in ready {
+        let rest = self.pending.split_off(end);
+        let ready = std::mem::replace(&mut self.pending, rest);
+        if self.runs.is_empty() {
+            for hit in ready {
+                self.release(hit, out);
+            }
+            return;
+        }
+        let mut runs = std::mem::take(&mut self.runs);
+        self.held = 0;
+        runs.push(ready);
+        self.merge_runs(runs, out);
+    }
+
+    /// Releases sorted runs in one order: a k-way merge by their heads.
+    fn merge_runs(&mut self, runs: Vec<Vec<Hit>>, out: &mut Vec<Alert>) {
+        let mut iters: Vec<std::vec::IntoIter<Hit>> =
+            runs.into_iter().map(Vec::into_iter).collect();
+        let mut heads: Vec<Option<Hit>> = iters.iter_mut().map(Iterator::next).collect();
+        let head_key = |hit: &Hit, run: usize| {
+            let (time, source, line, index, slot) = order_key(hit);
+            Reverse((time, Arc::<str>::from(source), line, index, slot, run))
+        };
+        let mut queue: BinaryHeap<_> = heads
+            .iter()
+            .enumerate()
+            .filter_map(|(run, h)| h.as_ref().map(|h| head_key(h, run)))
+            .collect();
+        while let Some(Reverse((.., run))) = queue.pop() {
+            let Some(hit) = heads[run].take() else {
+                continue;
+            };
+            heads[run] = iters[run].next();
+            if let Some(next) = &heads[run] {
+                queue.push(head_key(next, run));
+            }
             self.release(hit, out);
         }
     }

@@ -420,3 +420,22 @@ fn malformed_correlations_are_refused_with_the_construct() {
         assert_eq!(error.construct, construct, "{error}");
     }
 }
+
+#[test]
+fn many_hits_in_sorted_runs_merge_to_the_same_alerts_as_ordered_input() {
+    // More hits than one release batch, so they are held as sorted runs
+    // and merged.
+    let texts: Vec<String> = (0..40_000)
+        .map(|i| ev("fail", &format!("u{}", i % 97), "1.1.1.1"))
+        .collect();
+    let timed: Vec<(i64, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (((i * 7919) % 40_000) as i64 / 20, t.as_str()))
+        .collect();
+    let mut sorted = timed.clone();
+    sorted.sort_by_key(|(m, _)| *m);
+    let shuffled = run_default(BRUTE, &timed);
+    assert!(!shuffled.is_empty());
+    assert_eq!(shuffled, run_default(BRUTE, &sorted));
+}

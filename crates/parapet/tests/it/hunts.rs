@@ -358,3 +358,60 @@ fn ingest_detect_raises_what_detect_raises_in_the_same_pass() {
     assert_eq!(again.status.code(), Some(0));
     assert!(again.stdout.is_empty());
 }
+
+#[test]
+fn every_log_source_lands_in_the_lake_with_its_ocsf_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = dir.path().join("lake");
+    let logs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/logs");
+    ingest(&lake, &logs);
+    let by_source = rows(&hunt(
+        &lake,
+        &["SELECT source, class_uid, count(*) AS n FROM events GROUP BY source, class_uid ORDER BY source, class_uid"],
+    ));
+    for want in [
+        "azure-activity,6003,4",
+        "azure-audit,3001,1",
+        "azure-audit,6003,2",
+        "azure-risk,6003,2",
+        "azure-signin,3002,3",
+        "bitbucket,6003,3",
+        "gcp-audit,6003,4",
+        "github,6003,3",
+        "k8s-audit,6003,3",
+        "m365,6003,3",
+        "okta,6003,2",
+        "okta,3002,1",
+        "workspace-admin,6003,3",
+        "workspace-login,3002,3",
+    ] {
+        assert!(by_source.iter().any(|r| r == want), "{want}: {by_source:?}");
+    }
+    // The attacker's address across clouds, in time order.
+    let timeline = rows(&ok(run(parapet()
+        .args([
+            "timeline",
+            "--ip",
+            "203.0.113.50",
+            "--format",
+            "csv",
+            "--lake",
+        ])
+        .arg(&lake))));
+    let operations: Vec<&str> = timeline
+        .iter()
+        .map(|r| r.split(',').nth(6).unwrap_or(""))
+        .collect();
+    for want in [
+        "MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION",
+        "google.iam.admin.v1.CreateServiceAccountKey",
+        "clusterrolebindings",
+        "repo.destroy",
+    ] {
+        assert!(
+            timeline.iter().any(|r| r.contains(want)),
+            "{want}: {timeline:?}"
+        );
+    }
+    assert!(operations.len() >= 10, "{timeline:?}");
+}
