@@ -5,6 +5,7 @@ use parapet_core::{EventSummary, LogKind, SummaryField};
 use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value, ValueRef};
 
 use crate::cloudtrail::cloudtrail_summary;
+use crate::kind::event_time;
 
 use SummaryField::*;
 
@@ -12,7 +13,6 @@ type Places = &'static [(SummaryField, &'static [&'static str])];
 
 const AZURE_ACTIVITY: Places = &[
     (EventId, &["correlationId", "CorrelationId", "eventDataId"]),
-    (Time, &["time", "TimeGenerated", "eventTimestamp"]),
     (Actor, &["identity.claims.name", "caller", "Caller"]),
     (
         SourceIp,
@@ -44,7 +44,6 @@ const AZURE_ACTIVITY: Places = &[
 
 const AZURE_SIGNIN: Places = &[
     (EventId, &["properties.id", "Id", "id"]),
-    (Time, &["time", "TimeGenerated", "createdDateTime"]),
     (
         Actor,
         &[
@@ -83,7 +82,6 @@ const AZURE_SIGNIN: Places = &[
 
 const AZURE_AUDIT: Places = &[
     (EventId, &["properties.id", "Id", "id"]),
-    (Time, &["time", "TimeGenerated", "activityDateTime"]),
     (
         Actor,
         &[
@@ -130,7 +128,6 @@ const AZURE_AUDIT: Places = &[
 
 const AZURE_RISK: Places = &[
     (EventId, &["properties.id", "Id", "id"]),
-    (Time, &["time", "TimeGenerated", "detectedDateTime"]),
     (
         Actor,
         &[
@@ -153,7 +150,6 @@ const AZURE_RISK: Places = &[
 
 const GCP: Places = &[
     (EventId, &["insertId"]),
-    (Time, &["timestamp", "receiveTimestamp"]),
     (Actor, &["protoPayload.authenticationInfo.principalEmail"]),
     (SourceIp, &["protoPayload.requestMetadata.callerIp"]),
     (Service, &["protoPayload.serviceName"]),
@@ -188,7 +184,6 @@ const GCP: Places = &[
 
 const KUBERNETES: Places = &[
     (EventId, &["auditID"]),
-    (Time, &["requestReceivedTimestamp", "stageTimestamp"]),
     (Actor, &["user.username"]),
     (SourceIp, &["sourceIPs"]),
     (Service, &["objectRef.resource"]),
@@ -200,7 +195,6 @@ const KUBERNETES: Places = &[
 
 const OKTA: Places = &[
     (EventId, &["uuid"]),
-    (Time, &["published"]),
     (Actor, &["actor.alternateId", "actor.id"]),
     (SourceIp, &["client.ipAddress"]),
     (Service, &["legacyEventType"]),
@@ -212,7 +206,6 @@ const OKTA: Places = &[
 
 const GITHUB: Places = &[
     (EventId, &["_document_id"]),
-    (Time, &["@timestamp", "created_at"]),
     (Actor, &["actor"]),
     (SourceIp, &["actor_ip"]),
     (Service, &["repo", "repository"]),
@@ -223,7 +216,6 @@ const GITHUB: Places = &[
 ];
 
 const BITBUCKET: Places = &[
-    (Time, &["timestamp"]),
     (Actor, &["author.name"]),
     (SourceIp, &["source"]),
     (Service, &["auditType.category"]),
@@ -233,7 +225,6 @@ const BITBUCKET: Places = &[
 
 const M365: Places = &[
     (EventId, &["Id"]),
-    (Time, &["CreationTime"]),
     (Actor, &["UserId"]),
     (SourceIp, &["ClientIP", "ClientIPAddress", "ActorIpAddress"]),
     (Service, &["Workload"]),
@@ -265,6 +256,11 @@ pub fn summarize(kind: LogKind, record: &Value) -> EventSummary {
         return cloudtrail_summary(record);
     }
     let mut summary = EventSummary::with_capacity(192);
+    // Times come in every spelling (epoch milliseconds, seven fraction
+    // digits, no zone): the summary has them in one.
+    if let Some(time) = event_time(kind, record) {
+        summary.set(Time, &time.to_string());
+    }
     let mut text = String::new();
     for (field, paths) in places(kind) {
         if paths.iter().any(|path| first_text(record, path, &mut text)) {
@@ -322,6 +318,7 @@ mod tests {
         );
         assert_eq!(s.account(), Some("prod-1"));
         assert_eq!(s.source_ip(), Some("203.0.113.9"));
+        assert_eq!(s.time(), Some("2024-05-01T10:00:00Z"));
         let okta: Value = sonic_rs::from_str(
             r#"{"uuid":"u1","published":"2024-05-01T10:00:00Z","eventType":"user.session.start",
             "actor":{"alternateId":"bob@example.com"},"client":{"ipAddress":"198.51.100.7"}}"#,

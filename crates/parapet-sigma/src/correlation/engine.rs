@@ -101,6 +101,8 @@ pub struct Correlator<'a> {
     /// With no lateness bound: full batches, each sorted, merged at the end.
     runs: Vec<Vec<Hit>>,
     held: usize,
+    /// Pending length that triggers the next release.
+    release_at: usize,
     newest: i64,
     released: i64,
     groups: Vec<FastMap<Box<str>, Group>>,
@@ -123,6 +125,7 @@ impl<'a> Correlator<'a> {
             pending: Vec::new(),
             runs: Vec::new(),
             held: 0,
+            release_at: RELEASE_BATCH,
             newest: i64::MIN,
             released: i64::MIN,
             groups: set.rules.iter().map(|_| FastMap::default()).collect(),
@@ -155,7 +158,10 @@ impl<'a> Correlator<'a> {
         }
         self.newest = self.newest.max(hit.time);
         self.pending.push(hit);
-        if self.pending.len() < RELEASE_BATCH {
+        // Release once a batch has arrived since the last release: the
+        // hits still inside the lateness stay and must not be sorted again
+        // on every arrival.
+        if self.pending.len() < self.release_at {
             return;
         }
         match self.limits.lateness_ms {
@@ -177,6 +183,7 @@ impl<'a> Correlator<'a> {
             self.stats.forced += (self.held + self.pending.len()) as u64;
             self.release_until(None, out);
         }
+        self.release_at = self.pending.len() + RELEASE_BATCH;
     }
 
     /// Runs every waiting hit; call at the end of the input.
