@@ -55,6 +55,17 @@ pub struct Partition {
 }
 
 impl Partition {
+    /// The partition of an event of `source` at `time` in `account` (an
+    /// unsafe or missing account becomes `unknown`).
+    pub fn of(source: &str, account: Option<&str>, time: parapet_core::Timestamp) -> Partition {
+        let stamp = time.to_string();
+        Partition {
+            source: source.to_string(),
+            account: safe_segment(account),
+            date: stamp.get(..10).unwrap_or("1970-01-01").to_string(),
+        }
+    }
+
     pub fn folder(&self) -> String {
         format!(
             "source={}/account={}/date={}",
@@ -120,12 +131,7 @@ pub fn cloudtrail_row(event: &Event) -> Option<(Partition, Row)> {
                 .collect()
         })
         .unwrap_or_default();
-    let stamp = time.to_string();
-    let partition = Partition {
-        source: "cloudtrail".to_string(),
-        account: safe_segment(account.as_deref()),
-        date: stamp.get(..10).unwrap_or("1970-01-01").to_string(),
-    };
+    let partition = Partition::of("cloudtrail", account.as_deref(), time);
     let row = Row {
         time_ms: time.0,
         class_uid,
@@ -264,7 +270,7 @@ pub(crate) fn classify(operation: &str) -> (i32, i32) {
 
 /// A value safe as one folder name: account ids are digits; anything else
 /// (a crafted record) becomes `unknown` rather than a path.
-pub(crate) fn safe_segment(value: Option<&str>) -> String {
+fn safe_segment(value: Option<&str>) -> String {
     match value {
         Some(v)
             if !v.is_empty()

@@ -8,7 +8,7 @@ use parapet_core::{Event, LogKind, SummaryField};
 use parapet_logs::{event_time, first_text, summarize};
 use sonic_rs::Value;
 
-use crate::row::{classify, safe_segment, Partition, Row, ACCOUNT_CHANGE, AUTHENTICATION};
+use crate::row::{classify, Partition, Row, ACCOUNT_CHANGE, AUTHENTICATION};
 
 /// The row of a record of any source but CloudTrail; None without a usable
 /// time.
@@ -27,12 +27,7 @@ pub fn source_row(event: &Event) -> Option<(Partition, Row)> {
         "Success"
     };
     let actor = get(SummaryField::Actor);
-    let stamp = time.to_string();
-    let partition = Partition {
-        source: kind.name().to_string(),
-        account: safe_segment(summary.account()),
-        date: stamp.get(..10).unwrap_or("1970-01-01").to_string(),
-    };
+    let partition = Partition::of(kind.name(), summary.account(), time);
     let row = Row {
         time_ms: time.0,
         class_uid,

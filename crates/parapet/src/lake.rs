@@ -7,12 +7,11 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use parapet_core::LogKind;
 use parapet_core::{Alert, Level};
 use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
-use parapet_logs::{cloudtrail_summary, event_time};
+use parapet_logs::{event_time, summarize};
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detector, Hit};
+use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detectors, Hit};
 
 use crate::cli::{parse_format, parse_level, RuleArgs};
 use crate::inventory::parapet_home;
@@ -20,8 +19,9 @@ use crate::{rules, Outcome};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Log files or folders (CloudTrail: `{"Records":[...]}`, JSON arrays,
-    /// JSONL, `.gz`, S3 folder trees).
+    /// Log files or folders of any source `parapet detect` reads
+    /// (CloudTrail `{"Records":[...]}` and S3 trees, Azure, GCP, Kubernetes,
+    /// Okta, GitHub, ... as JSON, JSON arrays, JSONL, `.gz`).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The lake folder (default: $PARAPET_HOME/lake).
@@ -129,9 +129,9 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     } else {
         None
     };
-    let detector = loaded
+    let detectors = loaded
         .as_ref()
-        .map(|l| Detector::new(&l.rules, LogKind::CloudTrail, &l.pipelines));
+        .map(|l| Detectors::new(&l.rules, &l.pipelines));
     let empty = CorrelationSet::default();
     let correlations = loaded.as_ref().map_or(&empty, |l| &l.correlations);
     let mut correlator = Correlator::new(correlations, CorrelatorLimits::default());
@@ -156,13 +156,14 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
         }
     };
     let mut observe = |event: &parapet_core::Event| {
-        let Some(detector) = &detector else { return };
+        let Some(detectors) = &detectors else { return };
+        let detector = detectors.for_kind(event.kind);
         hits.clear();
         detector.matches(&event.value, &mut hits);
         if hits.is_empty() {
             return;
         }
-        let summary = std::sync::Arc::new(cloudtrail_summary(&event.value));
+        let summary = std::sync::Arc::new(summarize(event.kind, &event.value));
         for &hit in &hits {
             let rule = &detector.rules()[hit];
             if let Some(slot) = correlations.slot_of(&rule.meta.id) {
@@ -170,7 +171,11 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
                     let hit = Hit {
                         slot,
                         time: time.0,
-                        values: correlations.extract(slot, &event.value, false),
+                        values: correlations.extract(
+                            slot,
+                            &event.value,
+                            event.kind.sigma().fold_field_case,
+                        ),
                         summary: std::sync::Arc::clone(&summary),
                         origin: event.origin.clone(),
                         log: event.kind,
@@ -214,10 +219,10 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
             report.errors.len() - 50
         );
     }
-    let detected = match &detector {
+    let detected = match &detectors {
         Some(d) => format!(
             "; {alerts} alerts from {} rules and {} correlations",
-            d.rules().len(),
+            d.rule_count(),
             correlations.rules().len()
         ),
         None => String::new(),
