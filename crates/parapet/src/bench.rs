@@ -117,7 +117,9 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
             let config = Config {
                 detectors: with_rules.then_some(&detectors),
                 source: None,
-                correlations: None,
+                // As `parapet detect` runs: correlations on, their
+                // building blocks quiet.
+                correlations: with_rules.then_some(&loaded.correlations),
                 limits: Default::default(),
                 range: TimeRange::default(),
                 raw: false,
