@@ -89,6 +89,12 @@ impl FieldPath {
         self.any(event, &mut |_| true)
     }
 
+    /// Appends the first string-like value at the path to `out`; false when
+    /// there is none.
+    pub(crate) fn append_text(&self, event: &Value, out: &mut String) -> bool {
+        self.any(event, &mut |v| with_text(v, |s| out.push_str(s)).is_some())
+    }
+
     /// The first string-like value at the path, as text.
     pub(crate) fn first_text(&self, event: &Value) -> Option<String> {
         let mut out = None;

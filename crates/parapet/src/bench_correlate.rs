@@ -11,7 +11,8 @@ use anyhow::Result;
 use parapet_core::{EventSummary, Level, LogKind, Origin};
 use parapet_logs::TimeRange;
 use parapet_sigma::{
-    parse_documents, CorrelationSet, Correlator, CorrelatorLimits, Detectors, Hit, Placeholders,
+    parse_documents, CorrelationSet, Correlator, CorrelatorLimits, Detectors, Hit, HitValues,
+    Placeholders,
 };
 
 use crate::bench::{cpu_seconds, write_events};
@@ -245,7 +246,7 @@ fn rule_set(text: &str) -> CorrelationSet {
     correlations
 }
 
-fn hit(time: i64, values: Vec<Option<Box<str>>>, origin: &Origin) -> Hit {
+fn hit(time: i64, values: HitValues, origin: &Origin) -> Hit {
     Hit {
         slot: 0,
         time,
@@ -282,7 +283,11 @@ fn group_memory(groups: u64) {
     for n in 0..groups {
         let key = format!("AKIA{n:016X}");
         correlator.push(
-            hit(n as i64, vec![Some(key.into_boxed_str())], &origin),
+            hit(
+                n as i64,
+                std::iter::once(Some(key.as_str())).collect(),
+                &origin,
+            ),
             &mut out,
         );
     }
@@ -317,7 +322,11 @@ fn value_count_scaling(hits: u64) {
             .map(|n| {
                 let group = groups[(n % 10) as usize].clone();
                 let value = values[((n / 10) % distinct) as usize].clone();
-                hit(n as i64, vec![Some(group), Some(value)], &origin)
+                hit(
+                    n as i64,
+                    [Some(&*group), Some(&*value)].into_iter().collect(),
+                    &origin,
+                )
             })
             .collect();
         let mut correlator = Correlator::new(

@@ -20,6 +20,63 @@ use super::window::Window;
 
 type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<rustc_hash::FxHasher>>;
 
+/// The field values a hit carries, packed in one buffer (one allocation
+/// however many fields the correlations read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HitValues {
+    text: String,
+    /// (start, end) in `text`; `ABSENT` start for a field the event lacks.
+    spans: Vec<(u32, u32)>,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl HitValues {
+    pub fn with_capacity(fields: usize) -> Self {
+        HitValues {
+            text: String::new(),
+            spans: Vec::with_capacity(fields),
+        }
+    }
+
+    /// Appends the next value through `write`, which returns false when the
+    /// field is absent.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String) -> bool) {
+        let start = self.text.len();
+        if write(&mut self.text) {
+            self.spans.push((start as u32, self.text.len() as u32));
+        } else {
+            self.text.truncate(start);
+            self.spans.push((ABSENT, 0));
+        }
+    }
+
+    pub fn push(&mut self, value: Option<&str>) {
+        self.push_with(|out| match value {
+            Some(v) => {
+                out.push_str(v);
+                true
+            }
+            None => false,
+        });
+    }
+
+    pub fn get(&self, at: usize) -> Option<&str> {
+        let &(start, end) = self.spans.get(at)?;
+        (start != ABSENT).then(|| &self.text[start as usize..end as usize])
+    }
+}
+
+impl<'a> FromIterator<Option<&'a str>> for HitValues {
+    fn from_iter<I: IntoIterator<Item = Option<&'a str>>>(values: I) -> Self {
+        let mut packed = HitValues::default();
+        for value in values {
+            packed.push(value);
+        }
+        packed
+    }
+}
+
 /// One hit of a detection rule a correlation reads.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -28,7 +85,7 @@ pub struct Hit {
     /// Event time, milliseconds since the epoch.
     pub time: i64,
     /// [`CorrelationSet::extract`] of the event.
-    pub values: Vec<Option<Box<str>>>,
+    pub values: HitValues,
     /// Shared with the event's other hits and alerts.
     pub summary: Arc<EventSummary>,
     pub origin: Origin,
@@ -72,15 +129,45 @@ pub struct CorrelationStats {
 }
 
 /// The order hits go through the windows in: event time, then where the
-/// event was read (never the order files happened to be read in).
-fn order_key(hit: &Hit) -> (i64, &str, u64, u64, usize) {
-    (
-        hit.time,
-        &hit.origin.source,
-        hit.origin.line,
-        hit.origin.index,
-        hit.slot,
-    )
+/// event was read (never the order files happened to be read in). Hits of
+/// one file share its name, so the name is compared only when the two
+/// differ.
+fn order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    a.time
+        .cmp(&b.time)
+        .then_with(|| {
+            if Arc::ptr_eq(&a.origin.source, &b.origin.source) {
+                std::cmp::Ordering::Equal
+            } else {
+                a.origin.source.cmp(&b.origin.source)
+            }
+        })
+        .then_with(|| {
+            (a.origin.line, a.origin.index, a.slot).cmp(&(b.origin.line, b.origin.index, b.slot))
+        })
+}
+
+/// A run's head in the k-way merge, ordered as [`order`] orders hits.
+struct Head {
+    hit: Hit,
+    run: usize,
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        order(&self.hit, &other.hit).then(self.run.cmp(&other.run))
+    }
 }
 
 /// Hits gathered before a bounded lateness sorts and releases them.
@@ -192,7 +279,7 @@ impl<'a> Correlator<'a> {
     }
 
     fn sort_pending(&mut self) {
-        self.pending.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        self.pending.sort_by(order);
     }
 
     fn release_until(&mut self, watermark: Option<i64>, out: &mut Vec<Alert>) {
@@ -221,23 +308,14 @@ impl<'a> Correlator<'a> {
     fn merge_runs(&mut self, runs: Vec<Vec<Hit>>, out: &mut Vec<Alert>) {
         let mut iters: Vec<std::vec::IntoIter<Hit>> =
             runs.into_iter().map(Vec::into_iter).collect();
-        let mut heads: Vec<Option<Hit>> = iters.iter_mut().map(Iterator::next).collect();
-        let head_key = |hit: &Hit, run: usize| {
-            let (time, source, line, index, slot) = order_key(hit);
-            Reverse((time, Arc::<str>::from(source), line, index, slot, run))
-        };
-        let mut queue: BinaryHeap<_> = heads
-            .iter()
+        let mut queue: BinaryHeap<Reverse<Head>> = iters
+            .iter_mut()
             .enumerate()
-            .filter_map(|(run, h)| h.as_ref().map(|h| head_key(h, run)))
+            .filter_map(|(run, it)| it.next().map(|hit| Reverse(Head { hit, run })))
             .collect();
-        while let Some(Reverse((.., run))) = queue.pop() {
-            let Some(hit) = heads[run].take() else {
-                continue;
-            };
-            heads[run] = iters[run].next();
-            if let Some(next) = &heads[run] {
-                queue.push(head_key(next, run));
+        while let Some(Reverse(Head { hit, run })) = queue.pop() {
+            if let Some(next) = iters[run].next() {
+                queue.push(Reverse(Head { hit: next, run }));
             }
             self.release(hit, out);
         }
@@ -253,16 +331,12 @@ impl<'a> Correlator<'a> {
     }
 
     /// Feeds one input's hit into every correlation reading that input.
-    fn feed(&mut self, input: Input, values: &[Option<Box<str>>], hit: &Hit, out: &mut Vec<Alert>) {
+    fn feed(&mut self, input: Input, values: &HitValues, hit: &Hit, out: &mut Vec<Alert>) {
         let set = self.set;
         let Some(routes) = set.routes.get(&input) else {
             return;
         };
-        let pick = |at: &Option<usize>| -> &str {
-            at.and_then(|i| values.get(i))
-                .and_then(|v| v.as_deref())
-                .unwrap_or("")
-        };
+        let pick = |at: &Option<usize>| -> &str { at.and_then(|i| values.get(i)).unwrap_or("") };
         let mut key = String::new();
         let mut joined = String::new();
         for route in routes {
@@ -335,8 +409,7 @@ impl<'a> Correlator<'a> {
                 });
             }
             // A chained correlation reads this one's group values.
-            let carried: Vec<Option<Box<str>>> =
-                group_values.iter().map(|v| Some(Box::from(*v))).collect();
+            let carried: HitValues = group_values.iter().map(|v| Some(*v)).collect();
             self.feed(Input::Correlation(c), &carried, hit, out);
         }
     }

@@ -20,7 +20,7 @@ use crate::error::RuleError;
 use crate::rule::{optional_text, rule_meta, text_list};
 use crate::value::yaml_kind;
 
-pub use engine::{CorrelationStats, Correlator, CorrelatorLimits, Hit};
+pub use engine::{CorrelationStats, Correlator, CorrelatorLimits, Hit, HitValues};
 pub use set::CorrelationSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sonic_rs::Value;
 
+use super::engine::HitValues;
 use super::CorrelationRule;
 use crate::error::RuleError;
 use crate::field::FieldPath;
@@ -296,13 +297,14 @@ impl CorrelationSet {
 
     /// The values a hit of `slot` carries, read from the event; field names
     /// compared without case when `fold_case`.
-    pub fn extract(&self, slot: usize, event: &Value, fold_case: bool) -> Vec<Option<Box<str>>> {
+    pub fn extract(&self, slot: usize, event: &Value, fold_case: bool) -> HitValues {
         let slot = &self.slots[slot];
         let paths = if fold_case { &slot.folded } else { &slot.paths };
-        paths
-            .iter()
-            .map(|path| path.first_text(event).map(String::into_boxed_str))
-            .collect()
+        let mut values = HitValues::with_capacity(paths.len());
+        for path in paths {
+            values.push_with(|out| path.append_text(event, out));
+        }
+        values
     }
 }
 
