@@ -63,6 +63,7 @@ const fn sigma_folded(product: &'static str, services: &'static [&'static str]) 
 }
 
 impl LogKind {
+    /// Every kind, in declaration order (`kind as usize` indexes it).
     pub const ALL: [LogKind; 13] = [
         LogKind::CloudTrail,
         LogKind::AzureActivity,
@@ -192,6 +193,14 @@ impl FromStr for LogKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_the_kinds_in_declaration_order() {
+        // Tables indexed by `kind as usize` rely on it.
+        for (n, kind) in LogKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, n);
+        }
+    }
 
     #[test]
     fn names_round_trip_and_unknown_names_list_the_choices() {

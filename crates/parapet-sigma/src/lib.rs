@@ -21,7 +21,7 @@ mod value;
 pub use bundled::{bundled_pipelines, bundled_rules, BUNDLED_PIPELINES, BUNDLED_RULES};
 pub use correlation::{
     parse_timespan, Comparison, CorrelationRule, CorrelationSet, CorrelationStats, CorrelationType,
-    Correlator, CorrelatorLimits, Hit, HitValues,
+    Correlator, CorrelatorLimits, Hit, HitValues, RuleRole,
 };
 pub use error::RuleError;
 pub use filter::{apply_filters, FilterRule};

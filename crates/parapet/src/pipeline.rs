@@ -17,7 +17,7 @@ use parapet_logs::{
     TimeRange,
 };
 use parapet_sigma::{
-    CorrelationSet, CorrelationStats, Correlator, CorrelatorLimits, Detectors, Hit,
+    CorrelationSet, CorrelationStats, Correlator, CorrelatorLimits, Detectors, Hit, RuleRole,
 };
 
 #[derive(Debug, Clone)]
@@ -107,6 +107,15 @@ pub fn run(
         inputs: inputs.len() as u64,
         ..Stats::default()
     };
+    // Each log kind's rules, by index, as the correlations see them.
+    let roles: Vec<Vec<RuleRole>> = match (config.detectors, config.correlations) {
+        (Some(detectors), Some(correlations)) => LogKind::ALL
+            .iter()
+            .map(|&kind| correlations.roles(detectors.for_kind(kind).rules()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let roles = &roles;
     let mut order = Reorder::default();
     let mut sink_error = None;
     let empty = CorrelationSet::default();
@@ -124,7 +133,7 @@ pub fn run(
                 (chunk_rx.clone(), result_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
                 for (seq, chunk) in chunk_rx {
-                    let (message, buffer) = process(seq, chunk, config);
+                    let (message, buffer) = process(seq, chunk, config, roles);
                     let _ = spare_tx.try_send(buffer);
                     if result_tx.send(message).is_err() {
                         break;
@@ -277,7 +286,7 @@ fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
     }
 }
 
-fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
+fn process(seq: Seq, chunk: Chunk, config: &Config, roles: &[Vec<RuleRole>]) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
     let mut output = ChunkOutput::default();
     let mut hits = Vec::new();
@@ -296,7 +305,8 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
         for &hit in &hits {
             let rule = &detector.rules()[hit];
             if let Some(correlations) = config.correlations {
-                if let Some(slot) = correlations.slot_of(&rule.meta.id) {
+                let role = roles[event.kind as usize][hit];
+                if let Some(slot) = role.slot {
                     if let Some(time) = event_time(event.kind, &event.value) {
                         let fold = event.kind.sigma().fold_field_case;
                         output.hits.push(Hit {
@@ -308,7 +318,7 @@ fn process(seq: Seq, chunk: Chunk, config: &Config) -> (Message, Vec<u8>) {
                             log: event.kind,
                         });
                     }
-                    if !correlations.alerts_alone(&rule.meta.id) {
+                    if !role.alerts_alone {
                         continue;
                     }
                 }

@@ -21,7 +21,7 @@ use crate::rule::{optional_text, rule_meta, text_list};
 use crate::value::yaml_kind;
 
 pub use engine::{CorrelationStats, Correlator, CorrelatorLimits, Hit, HitValues};
-pub use set::CorrelationSet;
+pub use set::{CorrelationSet, RuleRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CorrelationType {

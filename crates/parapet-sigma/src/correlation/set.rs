@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use sonic_rs::Value;
 
 use super::engine::HitValues;
@@ -43,6 +45,14 @@ pub(crate) struct Slot {
     folded: Vec<FieldPath>,
 }
 
+/// A detection rule's part in the correlations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleRole {
+    /// [`CorrelationSet::slot_of`] the rule, when a correlation reads it.
+    pub slot: Option<usize>,
+    pub alerts_alone: bool,
+}
+
 /// Correlations ready to run, with what each input must carry.
 #[derive(Debug, Clone, Default)]
 pub struct CorrelationSet {
@@ -57,7 +67,7 @@ pub struct CorrelationSet {
     /// condition fields, among the values the input carries.
     picks: HashMap<(usize, Input), Picks>,
     /// Per input: every correlation it feeds, with where to find what.
-    pub(crate) routes: HashMap<Input, Vec<Route>>,
+    pub(crate) routes: FxHashMap<Input, Vec<Route>>,
     quiet: HashSet<String>,
     /// Correlations only other correlations read (none with `generate`).
     pub(crate) quiet_correlations: Vec<bool>,
@@ -287,6 +297,19 @@ impl CorrelationSet {
     /// The slot of a detection rule some correlation reads, by rule id.
     pub fn slot_of(&self, rule_id: &str) -> Option<usize> {
         self.slot_of_rule.get(rule_id).copied()
+    }
+
+    /// What each rule of `rules` (a detector's, in its order) is to the
+    /// correlations: the slot its hits go to, and whether it also alerts on
+    /// its own. Computed once, so the hot path does no lookup by id.
+    pub fn roles(&self, rules: &[CompiledRule]) -> Vec<RuleRole> {
+        rules
+            .iter()
+            .map(|rule| RuleRole {
+                slot: self.slot_of(&rule.meta.id),
+                alerts_alone: self.alerts_alone(&rule.meta.id),
+            })
+            .collect()
     }
 
     /// False for a rule only correlations read (none of them sets
