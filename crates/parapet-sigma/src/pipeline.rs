@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::error::RuleError;
+use crate::field::FieldPath;
 use crate::rule::{CompiledRule, LogSource};
 use crate::search::{CheckKind, FieldCheck, Search};
 use crate::value::yaml_kind;
@@ -109,8 +110,15 @@ impl Pipeline {
     /// Rewrites the field names of `rule` with every transformation whose
     /// conditions select it.
     pub fn apply(&self, rule: &mut CompiledRule) {
+        let logsource = rule.logsource.clone();
+        rule.for_each_field(&mut |field| self.relocate(&logsource, field));
+    }
+
+    /// Rewrites one field read for a rule of `logsource` (a correlation's
+    /// group-by or value field) as [`Pipeline::apply`] rewrites the rule's.
+    pub(crate) fn relocate(&self, logsource: &LogSource, field: &mut FieldPath) {
         for t in &self.transformations {
-            let selected = |want: &LogSource| want.selects(&rule.logsource);
+            let selected = |want: &LogSource| want.selects(logsource);
             let applies = t.conditions.is_empty()
                 || if t.any_condition {
                     t.conditions.iter().any(selected)
@@ -118,13 +126,11 @@ impl Pipeline {
                     t.conditions.iter().all(selected)
                 };
             if applies {
-                rule.for_each_field(&mut |field| {
-                    let names: Vec<String> = field
-                        .place_names()
-                        .flat_map(|name| t.rename.of(name))
-                        .collect();
-                    field.relocate(&names);
-                });
+                let names: Vec<String> = field
+                    .place_names()
+                    .flat_map(|name| t.rename.of(name))
+                    .collect();
+                field.relocate(&names);
             }
         }
     }
@@ -256,7 +262,7 @@ fn parse_condition(item: &Yaml) -> Result<LogSource, String> {
 
 impl CompiledRule {
     /// Calls `f` on every field path of the rule's searches.
-    pub(crate) fn for_each_field(&mut self, f: &mut dyn FnMut(&mut crate::field::FieldPath)) {
+    pub(crate) fn for_each_field(&mut self, f: &mut dyn FnMut(&mut FieldPath)) {
         for search in &mut self.searches {
             search.for_each_field(f);
         }
@@ -267,7 +273,7 @@ impl CompiledRule {
 }
 
 impl Search {
-    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut crate::field::FieldPath)) {
+    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut FieldPath)) {
         match self {
             Search::AllOf(checks) => checks.iter_mut().for_each(|c| c.for_each_field(f)),
             Search::AnyOf(items) => items.iter_mut().for_each(|s| s.for_each_field(f)),
@@ -277,7 +283,7 @@ impl Search {
 }
 
 impl crate::rule::Detection {
-    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut crate::field::FieldPath)) {
+    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut FieldPath)) {
         for search in &mut self.searches {
             search.for_each_field(f);
         }
@@ -285,7 +291,7 @@ impl crate::rule::Detection {
 }
 
 impl FieldCheck {
-    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut crate::field::FieldPath)) {
+    fn for_each_field(&mut self, f: &mut dyn FnMut(&mut FieldPath)) {
         match &mut self.kind {
             CheckKind::Keywords(search) => search.for_each_field(f),
             CheckKind::FieldRef { others, .. } => {

@@ -76,7 +76,8 @@ pub fn load(args: &RuleArgs) -> Result<LoadedRules> {
     loaded
         .errors
         .extend(apply_filters(&mut loaded.rules, &set.filters));
-    let (correlations, errors) = CorrelationSet::new(set.correlations, &loaded.rules);
+    let (mut correlations, errors) = CorrelationSet::new(set.correlations, &loaded.rules);
+    correlations.map_fields(&loaded.pipelines, &loaded.rules);
     loaded.correlations = correlations;
     loaded.errors.extend(errors);
     if loaded.rules.is_empty() {

@@ -111,8 +111,9 @@ fn run_sidecar(sidecar: &Path) -> Result<(usize, Vec<String>)> {
     let (correlations, errors) = CorrelationSet::new(set.correlations, &set.detections);
     anyhow::ensure!(errors.is_empty(), "correlations: {errors:?}");
     // A correlation under test alerts even when it only feeds another.
-    let correlations = correlations.all_alerting();
+    let mut correlations = correlations.all_alerting();
     let pipelines = bundled_pipelines()?;
+    correlations.map_fields(&pipelines, &set.detections);
     let detectors = Detectors::new(&set.detections, &pipelines);
     let text = fs::read_to_string(sidecar)?;
     let cases: BTreeMap<String, Cases> = serde_yaml::from_str(&text)

@@ -11,6 +11,7 @@ use super::engine::HitValues;
 use super::CorrelationRule;
 use crate::error::RuleError;
 use crate::field::FieldPath;
+use crate::pipeline::Pipeline;
 use crate::rule::CompiledRule;
 
 /// Where a correlation's input comes from.
@@ -297,6 +298,24 @@ impl CorrelationSet {
     /// The slot of a detection rule some correlation reads, by rule id.
     pub fn slot_of(&self, rule_id: &str) -> Option<usize> {
         self.slot_of_rule.get(rule_id).copied()
+    }
+
+    /// Reads the fields hits carry where the field-mapping `pipelines` put
+    /// them for each rule's logsource (in priority order), as the rules'
+    /// own fields are read.
+    pub fn map_fields(&mut self, pipelines: &[Pipeline], detections: &[CompiledRule]) {
+        let mut ordered: Vec<&Pipeline> = pipelines.iter().collect();
+        ordered.sort_by_key(|p| p.priority);
+        for slot in &mut self.slots {
+            let Some(rule) = detections.iter().find(|r| r.meta.id == slot.rule_id) else {
+                continue;
+            };
+            for path in slot.paths.iter_mut().chain(slot.folded.iter_mut()) {
+                for pipeline in &ordered {
+                    pipeline.relocate(&rule.logsource, path);
+                }
+            }
+        }
     }
 
     /// What each rule of `rules` (a detector's, in its order) is to the

@@ -466,3 +466,28 @@ fn a_bounded_lateness_keeps_work_linear_when_many_hits_stay_pending() {
         started.elapsed()
     );
 }
+
+#[test]
+fn group_by_fields_are_read_where_the_pipelines_put_them() {
+    let text = format!("{BASE}\n---\n{BRUTE}");
+    let set = parse_documents("t.yml", &text, &Placeholders::new()).unwrap();
+    let pipeline = crate::Pipeline::parse(
+        "p.yml",
+        "transformations:\n  - type: field_name_mapping\n    mapping:\n      user: [actor.name, user]\n    rule_conditions:\n      - type: logsource\n        product: test\n",
+    )
+    .unwrap();
+    let (mut correlations, _) = CorrelationSet::new(set.correlations, &set.detections);
+    let slot = correlations.slot_of("failed").unwrap();
+    let event: Value = sonic_rs::from_str(r#"{"action":"fail","actor":{"name":"eve"}}"#).unwrap();
+    assert_eq!(correlations.extract(slot, &event, false).get(0), None);
+    correlations.map_fields(&[pipeline], &set.detections);
+    assert_eq!(
+        correlations.extract(slot, &event, false).get(0),
+        Some("eve")
+    );
+    let plain: Value = sonic_rs::from_str(r#"{"action":"fail","user":"bob"}"#).unwrap();
+    assert_eq!(
+        correlations.extract(slot, &plain, false).get(0),
+        Some("bob")
+    );
+}
