@@ -2,7 +2,9 @@
 //! problem with its line. Problems that stop a rule loading are errors;
 //! departures from the specification's conventions are warnings.
 
-use parapet_core::{attack_techniques, is_attack_technique_id, tactic_by_short_name};
+use parapet_core::{
+    attack_techniques, is_attack_technique_id, parse_rfc3339, tactic_by_short_name,
+};
 use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::rule::parse_documents;
@@ -284,13 +286,9 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// `YYYY-MM-DD`, a real calendar day.
 fn is_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
+    text.len() == 10 && parse_rfc3339(text).is_some()
 }
 
 #[cfg(test)]

@@ -9,12 +9,12 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use parapet_core::{Alert, Level};
 use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
-use parapet_logs::{event_time, summarize};
 use parapet_report::{AlertWriter, Format};
-use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detectors, Hit};
+use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detectors};
 
 use crate::cli::{parse_format, parse_level, RuleArgs};
 use crate::inventory::parapet_home;
+use crate::raise::{Raised, Raiser};
 use crate::{rules, Outcome};
 
 #[derive(Debug, Args)]
@@ -143,7 +143,6 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     let mut writer = AlertWriter::new(BufWriter::new(io::stdout().lock()), format);
     let mut alerts = 0u64;
     let mut sink_error = None;
-    let mut hits = Vec::new();
     let mut fired = Vec::new();
     let min_level = args.min_level;
     let mut emit = |alert: &Alert, sink_error: &mut Option<io::Error>| {
@@ -155,46 +154,19 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
             *sink_error = Some(e);
         }
     };
+    let raiser = detectors
+        .as_ref()
+        .map(|d| Raiser::new(d, Some(correlations), args.min_level, false));
+    let mut matched = Vec::new();
+    let mut raised = Raised::default();
     let mut observe = |event: &parapet_core::Event| {
-        let Some(detectors) = &detectors else { return };
-        let detector = detectors.for_kind(event.kind);
-        hits.clear();
-        detector.matches(&event.value, &mut hits);
-        if hits.is_empty() {
-            return;
-        }
-        let summary = std::sync::Arc::new(summarize(event.kind, &event.value));
-        for &hit in &hits {
-            let rule = &detector.rules()[hit];
-            if let Some(slot) = correlations.slot_of(&rule.meta.id) {
-                if let Some(time) = event_time(event.kind, &event.value) {
-                    let hit = Hit {
-                        slot,
-                        time: time.0,
-                        values: correlations.extract(
-                            slot,
-                            &event.value,
-                            event.kind.sigma().fold_field_case,
-                        ),
-                        summary: std::sync::Arc::clone(&summary),
-                        origin: event.origin.clone(),
-                        log: event.kind,
-                    };
-                    correlator.push(hit, &mut fired);
-                }
-                if !correlations.alerts_alone(&rule.meta.id) {
-                    continue;
-                }
-            }
-            let alert = Alert {
-                rule: rule.meta.clone(),
-                log: event.kind,
-                event: parapet_core::EventSummary::clone(&summary),
-                origin: event.origin.clone(),
-                raw: None,
-                correlation: None,
-            };
+        let Some(raiser) = &raiser else { return };
+        raiser.raise(event, &mut matched, &mut raised);
+        for alert in raised.alerts.drain(..) {
             emit(&alert, &mut sink_error);
+        }
+        for hit in raised.hits.drain(..) {
+            correlator.push(hit, &mut fired);
         }
         for alert in fired.drain(..) {
             emit(&alert, &mut sink_error);

@@ -16,6 +16,7 @@ mod inventory;
 mod lake;
 mod license;
 mod pipeline;
+mod raise;
 #[cfg(feature = "aws")]
 mod rescan;
 mod rules;

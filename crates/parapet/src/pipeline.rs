@@ -10,15 +10,11 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
-use parapet_core::LogKind;
-use parapet_core::{Alert, Level};
-use parapet_logs::{
-    event_time, open_path, parse_chunk_as, summarize, Chunk, ChunkReader, Location, ReadError,
-    TimeRange,
-};
-use parapet_sigma::{
-    CorrelationSet, CorrelationStats, Correlator, CorrelatorLimits, Detectors, Hit, RuleRole,
-};
+use parapet_core::{Alert, Level, LogKind};
+use parapet_logs::{open_path, parse_chunk_as, Chunk, ChunkReader, Location, ReadError, TimeRange};
+use parapet_sigma::{CorrelationSet, CorrelationStats, Correlator, CorrelatorLimits, Detectors};
+
+use crate::raise::{Raised, Raiser};
 
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -61,21 +57,13 @@ pub struct RunResult {
 /// Position of a chunk in the output order: input, then chunk within it.
 type Seq = (usize, u64);
 
-/// What a chunk's events raised: alerts of detection rules, and hits of
-/// rules that correlations read.
-#[derive(Default)]
-struct ChunkOutput {
-    alerts: Vec<Alert>,
-    hits: Vec<Hit>,
-}
-
 enum Message {
     Parsed {
         seq: Seq,
         bytes: u64,
         events: u64,
         out_of_range: u64,
-        output: ChunkOutput,
+        output: Raised,
         errors: Vec<ReadError>,
     },
     /// An input was read to its end (or failed) after `chunks` chunks.
@@ -107,15 +95,10 @@ pub fn run(
         inputs: inputs.len() as u64,
         ..Stats::default()
     };
-    // Each log kind's rules, by index, as the correlations see them.
-    let roles: Vec<Vec<RuleRole>> = match (config.detectors, config.correlations) {
-        (Some(detectors), Some(correlations)) => LogKind::ALL
-            .iter()
-            .map(|&kind| correlations.roles(detectors.for_kind(kind).rules()))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let roles = &roles;
+    let raiser = config
+        .detectors
+        .map(|d| Raiser::new(d, config.correlations, config.min_level, config.raw));
+    let raiser = raiser.as_ref();
     let mut order = Reorder::default();
     let mut sink_error = None;
     let empty = CorrelationSet::default();
@@ -133,7 +116,7 @@ pub fn run(
                 (chunk_rx.clone(), result_tx.clone(), spare_tx.clone());
             scope.spawn(move || {
                 for (seq, chunk) in chunk_rx {
-                    let (message, buffer) = process(seq, chunk, config, roles);
+                    let (message, buffer) = process(seq, chunk, config, raiser);
                     let _ = spare_tx.try_send(buffer);
                     if result_tx.send(message).is_err() {
                         break;
@@ -142,7 +125,7 @@ pub fn run(
             });
         }
         drop((chunk_tx, chunk_rx, result_tx, spare_tx, spare_rx));
-        let mut emit = |output: ChunkOutput| {
+        let mut emit = |output: Raised| {
             for alert in &output.alerts {
                 if sink_error.is_none() {
                     sink_error = sink(alert).err();
@@ -200,22 +183,22 @@ pub fn run(
 #[derive(Default)]
 struct Reorder {
     next: Seq,
-    waiting: BTreeMap<Seq, ChunkOutput>,
+    waiting: BTreeMap<Seq, Raised>,
     chunk_counts: HashMap<usize, u64>,
 }
 
 impl Reorder {
-    fn arrived(&mut self, seq: Seq, output: ChunkOutput, emit: &mut dyn FnMut(ChunkOutput)) {
+    fn arrived(&mut self, seq: Seq, output: Raised, emit: &mut dyn FnMut(Raised)) {
         self.waiting.insert(seq, output);
         self.flush(emit);
     }
 
-    fn finished(&mut self, input: usize, chunks: u64, emit: &mut dyn FnMut(ChunkOutput)) {
+    fn finished(&mut self, input: usize, chunks: u64, emit: &mut dyn FnMut(Raised)) {
         self.chunk_counts.insert(input, chunks);
         self.flush(emit);
     }
 
-    fn flush(&mut self, emit: &mut dyn FnMut(ChunkOutput)) {
+    fn flush(&mut self, emit: &mut dyn FnMut(Raised)) {
         loop {
             if let Some(output) = self.waiting.remove(&self.next) {
                 emit(output);
@@ -286,54 +269,13 @@ fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
     }
 }
 
-fn process(seq: Seq, chunk: Chunk, config: &Config, roles: &[Vec<RuleRole>]) -> (Message, Vec<u8>) {
+fn process(seq: Seq, chunk: Chunk, config: &Config, raiser: Option<&Raiser>) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
-    let mut output = ChunkOutput::default();
-    let mut hits = Vec::new();
+    let mut output = Raised::default();
+    let mut matched = Vec::new();
     let report = parse_chunk_as(chunk, &config.range, config.source, &mut |event| {
-        let Some(detectors) = config.detectors else {
-            return;
-        };
-        let detector = detectors.for_kind(event.kind);
-        hits.clear();
-        detector.matches(&event.value, &mut hits);
-        if hits.is_empty() {
-            return;
-        }
-        // One summary per event, however many rules matched it.
-        let summary = Arc::new(summarize(event.kind, &event.value));
-        for &hit in &hits {
-            let rule = &detector.rules()[hit];
-            if let Some(correlations) = config.correlations {
-                let role = roles[event.kind as usize][hit];
-                if let Some(slot) = role.slot {
-                    if let Some(time) = event_time(event.kind, &event.value) {
-                        let fold = event.kind.sigma().fold_field_case;
-                        output.hits.push(Hit {
-                            slot,
-                            time: time.0,
-                            values: correlations.extract(slot, &event.value, fold),
-                            summary: Arc::clone(&summary),
-                            origin: event.origin.clone(),
-                            log: event.kind,
-                        });
-                    }
-                    if !role.alerts_alone {
-                        continue;
-                    }
-                }
-            }
-            if rule.meta.level < config.min_level {
-                continue;
-            }
-            output.alerts.push(Alert {
-                rule: rule.meta.clone(),
-                log: event.kind,
-                event: parapet_core::EventSummary::clone(&summary),
-                origin: event.origin.clone(),
-                raw: config.raw.then(|| event.value.clone()),
-                correlation: None,
-            });
+        if let Some(raiser) = raiser {
+            raiser.raise(&event, &mut matched, &mut output);
         }
     });
     let message = Message::Parsed {

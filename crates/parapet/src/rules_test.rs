@@ -18,16 +18,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use parapet_core::{LogKind, Origin};
-use parapet_logs::{detect_kind, event_time, summarize};
+use parapet_core::{Event, Level, LogKind, Origin};
+use parapet_logs::detect_kind;
 use parapet_sigma::{
     accepts, apply_filters, bundled_pipelines, parse_documents, CompiledRule, CorrelationSet,
-    Correlator, CorrelatorLimits, Detectors, Hit, Placeholders, RuleSet,
+    Correlator, CorrelatorLimits, Detectors, Placeholders, RuleSet,
 };
 use serde_yaml::Value as Yaml;
 use sonic_rs::Value;
 
 use crate::cli::RulesTestArgs;
+use crate::raise::{Raised, Raiser};
 use crate::Outcome;
 
 pub const SIDECAR_SUFFIX: &str = ".tests.yml";
@@ -209,35 +210,24 @@ fn correlation_fires(
     detectors: &Detectors,
     correlations: &CorrelationSet,
 ) -> bool {
+    let raiser = Raiser::new(detectors, Some(correlations), Level::Informational, false);
     let mut correlator = Correlator::new(correlations, CorrelatorLimits::default());
-    let mut fired = Vec::new();
-    let mut hits = Vec::new();
-    for (n, event) in events.iter().enumerate() {
-        let Some(kind) = detect_kind(event) else {
+    let (mut matched, mut raised, mut fired) = (Vec::new(), Raised::default(), Vec::new());
+    for (n, value) in events.iter().enumerate() {
+        let Some(kind) = detect_kind(value) else {
             continue;
         };
-        let detector = detectors.for_kind(kind);
-        hits.clear();
-        detector.matches(event, &mut hits);
-        for &h in &hits {
-            let rule = &detector.rules()[h];
-            let (Some(slot), Some(time)) =
-                (correlations.slot_of(&rule.meta.id), event_time(kind, event))
-            else {
-                continue;
-            };
-            let hit = Hit {
-                slot,
-                time: time.0,
-                values: correlations.extract(slot, event, kind.sigma().fold_field_case),
-                summary: Arc::new(summarize(kind, event)),
-                origin: Origin {
-                    source: Arc::from("test"),
-                    line: n as u64 + 1,
-                    index: 0,
-                },
-                log: kind,
-            };
+        let origin = Origin {
+            source: Arc::from("test"),
+            line: n as u64 + 1,
+            index: 0,
+        };
+        raiser.raise(
+            &Event::new(value.clone(), origin, kind),
+            &mut matched,
+            &mut raised,
+        );
+        for hit in raised.hits.drain(..) {
             correlator.push(hit, &mut fired);
         }
     }
