@@ -17,6 +17,7 @@ mod policy_document;
 mod resource;
 mod rule_meta;
 mod timestamp;
+mod vulnerability;
 
 pub use alert::{Alert, CorrelationContext, EventSummary, SummaryField};
 pub use attack::{
@@ -34,3 +35,4 @@ pub use policy_document::{allowed_principals, percent_decode};
 pub use resource::{AttrOrigin, AttrValue, Attribute, Provider, Relation, Resource};
 pub use rule_meta::RuleMeta;
 pub use timestamp::{parse_rfc3339, CivilTime, Timestamp};
+pub use vulnerability::{CvssScore, Package, PackageLocation, VulnerabilityFinding};

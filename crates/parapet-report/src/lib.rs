@@ -8,7 +8,9 @@ mod findings;
 mod flat;
 mod junit;
 mod ocsf;
+mod sbom;
 mod table;
+mod vulnerabilities;
 
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -20,6 +22,8 @@ pub use finding_formats::{finding_to_asff, finding_to_ocsf, sarif_log};
 pub use findings::{finding_to_json, write_findings, FindingContext, FindingFormat};
 pub use flat::{alert_to_json, FlatAlert};
 pub use ocsf::alert_to_ocsf;
+pub use sbom::{cyclonedx_sbom, spdx_sbom};
+pub use vulnerabilities::{write_vulnerabilities, VulnContext, VulnFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -20,7 +20,7 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
         "SOURCE IP",
         "ACCOUNT/REGION",
     ];
-    let rows: Vec<[String; 8]> = alerts
+    let rows: Vec<Vec<String>> = alerts
         .iter()
         .map(|a| {
             let e = &a.event;
@@ -54,9 +54,23 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
                 format!("{}/{}", or_dash(e.account()), or_dash(e.region())),
             ]
         })
-        .map(|row| row.map(|cell| trim(&cell)))
+        .map(|row| row.to_vec())
         .collect();
-    let mut widths = header.map(str::len);
+    write_grid(out, &header, rows)
+}
+
+/// Rows under a header, each column as wide as its widest cell (cells
+/// trimmed to 60 characters, control characters blanked).
+pub(crate) fn write_grid(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| row.iter().map(|cell| trim(cell)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -65,12 +79,12 @@ pub(crate) fn write_table(out: &mut dyn Write, alerts: &[Alert]) -> io::Result<(
     let line = |out: &mut dyn Write, cells: &[&str]| -> io::Result<()> {
         let text: Vec<String> = cells
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
         writeln!(out, "{}", text.join("  ").trim_end())
     };
-    line(out, &header)?;
+    line(out, header)?;
     for row in &rows {
         line(out, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
     }

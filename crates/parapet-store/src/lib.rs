@@ -2,11 +2,13 @@
 //! snapshots, posture findings with their lifecycle and mutes; alerts, cases
 //! and the audit trail later.
 
+mod advisories;
 mod diff;
 mod error;
 mod findings;
 mod snapshots;
 
+pub use advisories::{AdvisoryDb, AdvisoryRow, EcosystemStatus, UpsertCounts};
 pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange, OBSERVED_PREFIX};
 pub use error::StoreError;
 pub use findings::{stamp, FindingFilter, Mute, ScanChanges, ScanScope, StoredFinding};

@@ -67,6 +67,12 @@ pub enum Command {
     /// The compliance frameworks shipped with Parapet.
     #[command(subcommand)]
     Frameworks(crate::cli_posture::FrameworksCommand),
+    /// The offline vulnerability database (OSV advisories).
+    #[command(subcommand, name = "vuln-db")]
+    VulnDb(crate::cli_vuln::VulnDbCommand),
+    /// Write an SBOM (CycloneDX or SPDX JSON) of the packages in an image,
+    /// folder, zip package or lockfile.
+    Sbom(crate::cli_vuln::SbomArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,6 +328,9 @@ pub enum BenchCommand {
     /// Correlation cost: detection with and without ten correlation rules,
     /// the memory of many live groups, value_count as distinct values grow.
     Correlate(BenchCorrelateArgs),
+    /// Advisory import speed, and matching this machine's dpkg packages
+    /// plus a generated lockfile set against the whole OSV corpus.
+    Vuln(crate::cli_vuln::BenchVulnArgs),
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,19 @@ pub enum ScanCommand {
     /// unsuppressed failures at or above --fail-on, 2 a file could not be
     /// read or parsed (the rest is still scanned).
     Iac(ScanIacArgs),
+    /// Find known-vulnerable packages in a container image: a `docker save`
+    /// archive or an OCI layout (tar or folder); layers applied in order
+    /// with whiteouts, each package with the layer that put it there.
+    /// Exit code: 0 none, 1 an unsuppressed finding at or above --fail-on,
+    /// 2 an error or an unreadable file (the rest is still scanned).
+    Image(crate::cli_vuln::ScanVulnArgs),
+    /// Match an SBOM (CycloneDX JSON or XML, SPDX JSON or tag-value)
+    /// against the advisory database.
+    Sbom(crate::cli_vuln::ScanVulnArgs),
+    /// Scan a folder (a root filesystem or a project: OS package databases,
+    /// lockfiles, installed Python and npm packages, jars, Go binaries), a
+    /// zip package (AWS Lambda) or a single lockfile.
+    Fs(crate::cli_vuln::ScanVulnArgs),
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,10 @@ mod bench_correlate;
 mod bench_iac;
 mod bench_lake;
 mod bench_posture;
+mod bench_vuln;
 mod cli;
 mod cli_posture;
+mod cli_vuln;
 #[cfg(feature = "aws")]
 mod collect;
 mod detect;
@@ -26,6 +28,7 @@ mod rules_test;
 mod scan;
 mod scan_iac;
 mod synth;
+mod vuln;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -92,6 +95,13 @@ fn main() -> ExitCode {
         Command::Inventory(InventoryCommand::Diff(args)) => inventory::diff(args),
         Command::Scan(ScanCommand::Cloud(args)) => scan::cloud(*args),
         Command::Scan(ScanCommand::Iac(args)) => scan_iac::iac(args),
+        Command::Scan(ScanCommand::Image(args)) => vuln::scan(args, vuln::Target::Image),
+        Command::Scan(ScanCommand::Sbom(args)) => vuln::scan(args, vuln::Target::Sbom),
+        Command::Scan(ScanCommand::Fs(args)) => vuln::scan(args, vuln::Target::Fs),
+        Command::VulnDb(cli_vuln::VulnDbCommand::Import(args)) => vuln::import(args),
+        Command::VulnDb(cli_vuln::VulnDbCommand::Status(args)) => vuln::status(args),
+        Command::Sbom(args) => vuln::sbom(args),
+        Command::Bench(BenchCommand::Vuln(args)) => bench_vuln::run(args),
         Command::Findings(args) => findings::list(args),
         Command::Mute(MuteCommand::Add(args)) => findings::mute_add(args),
         Command::Mute(MuteCommand::List(args)) => findings::mute_list(args),
