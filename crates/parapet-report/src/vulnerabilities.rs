@@ -31,9 +31,11 @@ impl FromStr for VulnFormat {
             "sarif" => VulnFormat::Sarif,
             "cyclonedx-vex" | "vex" => VulnFormat::CycloneDxVex,
             "ocsf" => VulnFormat::Ocsf,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "unknown format `{other}`; expected one of table, json, sarif, cyclonedx-vex, ocsf"
-            )),
+            ))
+            }
         })
     }
 }

@@ -11,7 +11,7 @@ pub struct PurlPackage {
 }
 
 /// Percent-encodes what the purl spec reserves in a segment.
-fn encode(segment: &str) -> String {
+pub(crate) fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         match b {
@@ -120,6 +120,30 @@ pub fn parse_purl(purl: &str) -> Option<PurlPackage> {
             (with_release(base, qualifier("distro").as_deref()), last)
         }
         "apk" => (with_release("Alpine", qualifier("distro").as_deref()), last),
+        "rpm" => {
+            let base = match namespace.to_ascii_lowercase().as_str() {
+                "rocky" => "Rocky Linux",
+                "almalinux" => "AlmaLinux",
+                _ => "Red Hat",
+            };
+            let ecosystem = match qualifier("distro")
+                .as_deref()
+                .and_then(|d| d.rsplit('-').next())
+            {
+                Some(release) => format!("{base}:{}", release.split('.').next().unwrap_or(release)),
+                None => base.to_string(),
+            };
+            // The epoch rides in a qualifier; advisories write `epoch:version`.
+            let version = match qualifier("epoch").filter(|e| e != "0") {
+                Some(epoch) => format!("{epoch}:{version}"),
+                None => version,
+            };
+            return Some(PurlPackage {
+                ecosystem,
+                name: last,
+                version,
+            });
+        }
         _ => return None,
     };
     Some(PurlPackage {
@@ -221,6 +245,13 @@ mod tests {
                 .unwrap()
                 .ecosystem,
             "Alpine:v3.19"
+        );
+        let rpm =
+            parse_purl("pkg:rpm/rocky/openssl@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1")
+                .unwrap();
+        assert_eq!(
+            (rpm.ecosystem.as_str(), rpm.version.as_str()),
+            ("Rocky Linux:9", "1:3.0.7-24.el9")
         );
         assert!(parse_purl("pkg:npm/left-pad").is_none(), "no version");
         assert!(parse_purl("not a purl").is_none());

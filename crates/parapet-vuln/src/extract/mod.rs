@@ -7,6 +7,7 @@ mod java;
 mod node;
 mod os;
 mod python;
+mod rpm;
 mod ruby_php;
 mod rust;
 mod sbom;
@@ -25,6 +26,7 @@ pub enum FileKind {
     OsRelease,
     DpkgStatus,
     ApkInstalled,
+    RpmSqlite,
     CargoLock,
     GoMod,
     GoBinary,
@@ -65,6 +67,9 @@ pub fn file_kind(path: &str) -> Option<FileKind> {
             FileKind::DpkgStatus
         }
         "installed" if in_dir("lib/apk/db/") => FileKind::ApkInstalled,
+        "rpmdb.sqlite" if in_dir("var/lib/rpm/") || in_dir("usr/lib/sysimage/rpm/") => {
+            FileKind::RpmSqlite
+        }
         "cargo.lock" => FileKind::CargoLock,
         "go.mod" => FileKind::GoMod,
         "requirements.txt" => FileKind::Requirements,
@@ -158,27 +163,58 @@ pub fn extract(
     let mut out = Extracted::default();
     let result: Result<(), VulnError> = match kind {
         FileKind::OsRelease => Ok(()),
-        FileKind::DpkgStatus => Ok(os::dpkg_status(&text(), origin, os, &mut out)),
-        FileKind::ApkInstalled => Ok(os::apk_installed(&text(), origin, os, &mut out)),
+        FileKind::DpkgStatus => {
+            os::dpkg_status(&text(), origin, os, &mut out);
+            Ok(())
+        }
+        FileKind::ApkInstalled => {
+            os::apk_installed(&text(), origin, os, &mut out);
+            Ok(())
+        }
+        FileKind::RpmSqlite => {
+            rpm::rpm_sqlite(bytes, origin, os, &mut out);
+            Ok(())
+        }
         FileKind::CargoLock => rust::cargo_lock(&text(), origin, &mut out),
-        FileKind::GoMod => Ok(go::go_mod(&text(), origin, &mut out)),
-        FileKind::GoBinary => Ok(go::go_binary(bytes, origin, &mut out)),
-        FileKind::Requirements => Ok(python::requirements(&text(), origin, &mut out)),
+        FileKind::GoMod => {
+            go::go_mod(&text(), origin, &mut out);
+            Ok(())
+        }
+        FileKind::GoBinary => {
+            go::go_binary(bytes, origin, &mut out);
+            Ok(())
+        }
+        FileKind::Requirements => {
+            python::requirements(&text(), origin, &mut out);
+            Ok(())
+        }
         FileKind::PoetryLock | FileKind::UvLock => python::toml_lock(&text(), origin, &mut out),
         FileKind::PipfileLock => python::pipfile_lock(bytes, origin, &mut out),
-        FileKind::PythonMetadata => Ok(python::metadata(&text(), origin, &mut out)),
+        FileKind::PythonMetadata => {
+            python::metadata(&text(), origin, &mut out);
+            Ok(())
+        }
         FileKind::PackageLock => node::package_lock(bytes, origin, &mut out),
-        FileKind::YarnLock => Ok(node::yarn_lock(&text(), origin, &mut out)),
+        FileKind::YarnLock => {
+            node::yarn_lock(&text(), origin, &mut out);
+            Ok(())
+        }
         FileKind::PnpmLock => node::pnpm_lock(bytes, origin, &mut out),
         FileKind::NodeModulePackage => node::module_package(bytes, origin, &mut out),
-        FileKind::GemfileLock => Ok(ruby_php::gemfile_lock(&text(), origin, &mut out)),
+        FileKind::GemfileLock => {
+            ruby_php::gemfile_lock(&text(), origin, &mut out);
+            Ok(())
+        }
         FileKind::ComposerLock => ruby_php::composer_lock(bytes, origin, &mut out),
         FileKind::PomXml => java::pom_xml(&text(), origin, &mut out),
         FileKind::Jar => java::jar(bytes, origin, &mut out),
         FileKind::CycloneDxJson => sbom::cyclonedx_json(bytes, origin, &mut out),
         FileKind::CycloneDxXml => sbom::cyclonedx_xml(&text(), origin, &mut out),
         FileKind::SpdxJson => sbom::spdx_json(bytes, origin, &mut out),
-        FileKind::SpdxTagValue => Ok(sbom::spdx_tag_value(&text(), origin, &mut out)),
+        FileKind::SpdxTagValue => {
+            sbom::spdx_tag_value(&text(), origin, &mut out);
+            Ok(())
+        }
     };
     if let Err(e) = result {
         out.errors.push(e);

@@ -310,7 +310,9 @@ fn attribute_layers(
     if earlier.is_empty() {
         return;
     }
-    let listed: Vec<(Vec<(String, String)>, &(usize, String))> = earlier
+    // Each earlier version: the (name, version) pairs it listed, its layer.
+    type Listed<'a> = (Vec<(String, String)>, &'a (usize, String));
+    let listed: Vec<Listed<'_>> = earlier
         .iter()
         .map(|(bytes, layer)| {
             let origin = FileOrigin {

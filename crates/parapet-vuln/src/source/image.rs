@@ -18,6 +18,10 @@ use super::folder::is_binary_magic;
 
 const MAX_JSON_BYTES: u64 = 8 << 20;
 
+/// The layers to apply, bottom first, as (blob path, digest), and the
+/// image's tags.
+type ImagePlan = (Vec<(String, String)>, Vec<String>);
+
 /// Where the image's blobs are read from.
 enum Blobs {
     /// An archive: entry name -> (offset, size) in the file.
@@ -164,10 +168,7 @@ fn strings(value: Option<&Value>) -> Vec<String> {
 
 /// docker save: manifest.json's first image; layer digests from the
 /// config's diff_ids when they line up, else the layer paths.
-fn docker_layers(
-    blobs: &mut Blobs,
-    label: &str,
-) -> Result<(Vec<(String, String)>, Vec<String>), VulnError> {
+fn docker_layers(blobs: &mut Blobs, label: &str) -> Result<ImagePlan, VulnError> {
     let manifest = blobs.json("manifest.json", label)?;
     let image = manifest.get(0).ok_or_else(|| {
         VulnError::parse(
@@ -210,10 +211,7 @@ fn blob_path(digest: &str, label: &str) -> Result<String, VulnError> {
 
 /// OCI layout: index.json, through an image index if need be (the
 /// linux/amd64 image, else the first), to the manifest's layers.
-fn oci_layers(
-    blobs: &mut Blobs,
-    label: &str,
-) -> Result<(Vec<(String, String)>, Vec<String>), VulnError> {
+fn oci_layers(blobs: &mut Blobs, label: &str) -> Result<ImagePlan, VulnError> {
     let mut document = blobs.json("index.json", label)?;
     let mut tags = Vec::new();
     for _ in 0..4 {
@@ -424,3 +422,7 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     }
     Ok(filled)
 }
+
+#[cfg(test)]
+#[path = "image_tests.rs"]
+mod tests;

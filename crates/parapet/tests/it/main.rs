@@ -15,6 +15,7 @@ mod posture_moto;
 mod posture_scan;
 mod rules_tools;
 mod sources;
+mod vulns;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
