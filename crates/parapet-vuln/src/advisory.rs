@@ -88,7 +88,7 @@ impl Advisory {
         let raw: RawAdvisory = if yaml {
             serde_yaml::from_slice(bytes).map_err(|e| VulnError::advisory(name, e.to_string()))?
         } else {
-            sonic_rs::from_slice(bytes).map_err(|e| VulnError::advisory(name, e.to_string()))?
+            crate::json::parse(bytes, name)?
         };
         raw.into_advisory(name)
     }

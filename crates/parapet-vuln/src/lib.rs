@@ -8,6 +8,7 @@ mod ecosystem;
 mod error;
 mod extract;
 mod import;
+mod json;
 mod matcher;
 mod purl;
 mod source;
@@ -18,7 +19,7 @@ pub use advisory::{Advisory, Affected, Range, RangeEvent, RangeKind, SeverityEnt
 pub use cvss::{level_of_score, parse_vector};
 pub use ecosystem::{normalize_name, Ecosystem, VersionScheme};
 pub use error::VulnError;
-pub use extract::{file_kind, FileKind, OsInfo};
+pub use extract::{extract, file_kind, Extracted, FileKind, FileOrigin, OsInfo};
 pub use import::{
     decode_advisory, encode_advisory, read_advisories, AdvisoryBatch, MAX_ADVISORY_BYTES,
 };

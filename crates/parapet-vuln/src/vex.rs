@@ -20,8 +20,7 @@ pub struct VexStatement {
 
 /// Reads the not-affected statements of a CycloneDX or OpenVEX document.
 pub fn read_vex(bytes: &[u8], file: &str) -> Result<Vec<VexStatement>, VulnError> {
-    let doc: Value =
-        sonic_rs::from_slice(bytes).map_err(|e| VulnError::parse(file, e.to_string()))?;
+    let doc: Value = crate::json::parse(bytes, file)?;
     let text = |v: Option<&Value>| v.and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let mut out = Vec::new();
     if let Some(list) = doc.get("vulnerabilities").and_then(|v| v.as_array()) {

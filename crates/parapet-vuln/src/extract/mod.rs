@@ -49,6 +49,35 @@ pub enum FileKind {
     SpdxTagValue,
 }
 
+impl FileKind {
+    pub const ALL: [FileKind; 24] = [
+        FileKind::OsRelease,
+        FileKind::DpkgStatus,
+        FileKind::ApkInstalled,
+        FileKind::RpmSqlite,
+        FileKind::CargoLock,
+        FileKind::GoMod,
+        FileKind::GoBinary,
+        FileKind::Requirements,
+        FileKind::PoetryLock,
+        FileKind::UvLock,
+        FileKind::PipfileLock,
+        FileKind::PythonMetadata,
+        FileKind::PackageLock,
+        FileKind::YarnLock,
+        FileKind::PnpmLock,
+        FileKind::NodeModulePackage,
+        FileKind::GemfileLock,
+        FileKind::ComposerLock,
+        FileKind::PomXml,
+        FileKind::Jar,
+        FileKind::CycloneDxJson,
+        FileKind::CycloneDxXml,
+        FileKind::SpdxJson,
+        FileKind::SpdxTagValue,
+    ];
+}
+
 /// The kind of file at `path` ('/'-separated, relative to the scanned
 /// root), told by its name; None for files without packages. Go binaries
 /// are told by their content instead (see [`go_build_info`]).
@@ -239,6 +268,10 @@ pub fn sniff_sbom(bytes: &[u8]) -> Option<FileKind> {
         None
     }
 }
+
+#[cfg(test)]
+#[path = "robustness_tests.rs"]
+mod robustness_tests;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use crate::error::VulnError;
 use super::{Extracted, FileOrigin};
 
 fn json(bytes: &[u8], origin: FileOrigin<'_>) -> Result<Value, VulnError> {
-    sonic_rs::from_slice(bytes).map_err(|e| VulnError::parse(origin.path, e.to_string()))
+    crate::json::parse(bytes, origin.path)
 }
 
 pub(super) fn package_lock(
@@ -76,10 +76,13 @@ pub(super) fn yarn_lock(text: &str, origin: FileOrigin<'_>, out: &mut Extracted)
                 .next()
                 .unwrap_or_default();
             let spec = first.trim_matches('"');
-            // The name ends at the `@` that starts the range (a scope's `@` is first).
-            current = spec[1.min(spec.len())..]
-                .find('@')
-                .map(|at| spec[..at + 1].to_string());
+            // The name ends at the first `@` after its first character (a
+            // scope's `@` is first).
+            current = spec
+                .char_indices()
+                .skip(1)
+                .find(|(_, c)| *c == '@')
+                .map(|(at, _)| spec[..at].to_string());
             if current.is_none() && spec != "__metadata" {
                 out.errors.push(VulnError::parse(
                     &format!("{}:{}", origin.path, n + 1),

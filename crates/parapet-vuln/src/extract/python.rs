@@ -76,8 +76,7 @@ pub(super) fn pipfile_lock(
     origin: FileOrigin<'_>,
     out: &mut Extracted,
 ) -> Result<(), VulnError> {
-    let doc: sonic_rs::Value =
-        sonic_rs::from_slice(bytes).map_err(|e| VulnError::parse(origin.path, e.to_string()))?;
+    let doc: sonic_rs::Value = crate::json::parse(bytes, origin.path)?;
     use sonic_rs::{JsonContainerTrait, JsonValueTrait};
     for section in ["default", "develop"] {
         let Some(entries) = doc.get(section).and_then(|v| v.as_object()) else {

@@ -39,8 +39,7 @@ pub(super) fn composer_lock(
     origin: FileOrigin<'_>,
     out: &mut Extracted,
 ) -> Result<(), VulnError> {
-    let doc: sonic_rs::Value =
-        sonic_rs::from_slice(bytes).map_err(|e| VulnError::parse(origin.path, e.to_string()))?;
+    let doc: sonic_rs::Value = crate::json::parse(bytes, origin.path)?;
     for section in ["packages", "packages-dev"] {
         let Some(list) = doc.get(section).and_then(|v| v.as_array()) else {
             continue;

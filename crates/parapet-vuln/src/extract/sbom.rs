@@ -44,7 +44,7 @@ impl Collector<'_, '_> {
 }
 
 fn json(bytes: &[u8], origin: FileOrigin<'_>) -> Result<Value, VulnError> {
-    sonic_rs::from_slice(bytes).map_err(|e| VulnError::parse(origin.path, e.to_string()))
+    crate::json::parse(bytes, origin.path)
 }
 
 pub(super) fn cyclonedx_json(

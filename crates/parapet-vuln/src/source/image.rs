@@ -71,8 +71,7 @@ impl Blobs {
                 format!("larger than {MAX_JSON_BYTES} bytes"),
             ));
         }
-        sonic_rs::from_slice(&bytes)
-            .map_err(|e| VulnError::parse(&format!("{label}!{name}"), e.to_string()))
+        crate::json::parse(&bytes, &format!("{label}!{name}"))
     }
 
     fn has(&self, name: &str) -> bool {

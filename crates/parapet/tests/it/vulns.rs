@@ -349,3 +349,76 @@ fn a_bad_lockfile_is_named_and_the_rest_still_scanned() {
     assert_eq!(no_db.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_db.stderr).contains("vuln-db import"));
 }
+
+fn tar_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, body) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        builder.append_data(&mut header, name, *body).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// A `docker save` archive of the Debian sample root filesystem with an
+/// application layer on top: OS and language packages, each with its layer.
+#[test]
+fn an_image_archive_reports_the_layer_of_each_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let rootfs = samples().join("rootfs-debian");
+    let os_release = std::fs::read(rootfs.join("etc/os-release")).unwrap();
+    let status = std::fs::read(rootfs.join("var/lib/dpkg/status")).unwrap();
+    let base = tar_bytes(&[
+        ("etc/os-release", &os_release),
+        ("var/lib/dpkg/status", &status),
+    ]);
+    let app = tar_bytes(&[
+        ("srv/app/requirements.txt", b"jinja2==2.10\n"),
+        ("srv/app/.wh.old", b""),
+    ]);
+    let manifest = br#"[{"Config":"c.json","RepoTags":["shop/api:1.4"],"Layers":["base/layer.tar","app/layer.tar"]}]"#;
+    let config = br#"{"rootfs":{"type":"layers","diff_ids":["sha256:1111","sha256:2222"]}}"#;
+    let image = dir.path().join("api.tar");
+    std::fs::write(
+        &image,
+        tar_bytes(&[
+            ("manifest.json", manifest),
+            ("c.json", config),
+            ("base/layer.tar", &base),
+            ("app/layer.tar", &app),
+        ]),
+    )
+    .unwrap();
+    let (output, findings) = scan("image", &image, &db, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let layer_of = |name: &str| {
+        let f = findings
+            .iter()
+            .find(|f| f["package"]["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("{name}"));
+        (
+            f["package"]["location"]["layer"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            f["package"]["location"]["layer_index"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(layer_of("libssl3"), ("sha256:1111".to_string(), 0));
+    assert_eq!(layer_of("jinja2"), ("sha256:2222".to_string(), 1));
+    let sbom = run(parapet().arg("sbom").arg(&image).args(["--format", "spdx"]));
+    let doc: Value = sonic_rs::from_slice(&sbom.stdout).unwrap();
+    assert_eq!(doc["name"].as_str(), Some("shop/api:1.4"));
+    assert_eq!(
+        doc["packages"].as_array().unwrap().len(),
+        1 + 5 + 1,
+        "target, five Debian packages, jinja2"
+    );
+}
