@@ -37,7 +37,9 @@ pub fn scan_path(path: &Path, limits: &Limits) -> Result<Inventory, VulnError> {
         if name.to_ascii_lowercase().ends_with(".zip") {
             read_zip_package(&bytes, &label, &mut set, limits)?;
         } else {
-            let kind = file_kind(&name)
+            // The whole path first: `/var/lib/dpkg/status` is told by its folders.
+            let kind = file_kind(&path.to_string_lossy())
+                .or_else(|| file_kind(&name))
                 .or_else(|| sniff_sbom(&bytes))
                 .or_else(|| go_build_info(&bytes).then_some(FileKind::GoBinary))
                 .ok_or_else(|| VulnError::parse(&label, "not a lockfile, package database, SBOM, jar, zip or Go binary Parapet reads"))?;
@@ -250,3 +252,7 @@ pub(crate) fn read_zip_package(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "folder_tests.rs"]
+mod tests;
