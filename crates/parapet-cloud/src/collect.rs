@@ -90,7 +90,7 @@ pub enum CollectError {
     Organization(String),
 }
 
-async fn sdk_config(options: &AwsOptions) -> SdkConfig {
+pub(crate) async fn sdk_config(options: &AwsOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(options.home_region.clone()))
         .retry_config(

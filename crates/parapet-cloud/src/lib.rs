@@ -16,6 +16,7 @@ mod monitoring;
 mod network;
 mod policy;
 mod rds;
+mod respond;
 mod s3;
 mod s3_account;
 mod secrets;
@@ -26,4 +27,5 @@ pub use collect::{
     collect_aws, collect_aws_account, organization_accounts, AwsOptions, CollectError, Collection,
     Progress,
 };
+pub use respond::AwsResponder;
 pub use services::{collector_name, service_of, GLOBAL_SERVICES, SERVICE_KINDS};

@@ -25,22 +25,47 @@ pub struct AlertFacts {
 /// Request fields that name the resource an API call acted on, most
 /// specific first.
 const RESOURCE_FIELDS: &[&str] = &[
-    "accessKeyId", "userName", "roleName", "bucketName", "instanceId", "groupId", "snapshotId",
-    "name", "trailName", "secretId", "dBSnapshotIdentifier", "functionName", "keyId",
+    "accessKeyId",
+    "userName",
+    "roleName",
+    "bucketName",
+    "instanceId",
+    "groupId",
+    "snapshotId",
+    "name",
+    "trailName",
+    "secretId",
+    "dBSnapshotIdentifier",
+    "functionName",
+    "keyId",
 ];
 
 fn text(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string)
+    value
+        .get(key)
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn strings(value: &Value, key: &str) -> Vec<String> {
-    value.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    value
+        .get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub fn alert_facts(alert: &Value) -> AlertFacts {
     let request = alert.get("raw").and_then(|r| r.get("requestParameters"));
     let resource = request.and_then(|r| RESOURCE_FIELDS.iter().find_map(|k| text(r, k)));
-    let level = text(alert, "level").and_then(|l| l.parse().ok()).unwrap_or_default();
+    let level = text(alert, "level")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default();
     AlertFacts {
         rule_id: text(alert, "rule_id").unwrap_or_default(),
         title: text(alert, "rule_title").unwrap_or_default(),
@@ -49,7 +74,9 @@ pub fn alert_facts(alert: &Value) -> AlertFacts {
         tactics: strings(alert, "tactics"),
         identity: text(alert, "actor"),
         resource,
-        time: text(alert, "event_time").and_then(|t| parse_rfc3339(&t)).map_or(0, |t| t.0),
+        time: text(alert, "event_time")
+            .and_then(|t| parse_rfc3339(&t))
+            .map_or(0, |t| t.0),
     }
 }
 
@@ -67,36 +94,70 @@ impl Trigger {
         }
         let rule = self.rules.iter().any(|r| r == &facts.rule_id);
         let technique = self.techniques.iter().any(|t| {
-            facts.techniques.iter().any(|f| f.eq_ignore_ascii_case(t) || f.to_ascii_uppercase().starts_with(&format!("{}.", t.to_ascii_uppercase())))
+            facts.techniques.iter().any(|f| {
+                f.eq_ignore_ascii_case(t)
+                    || f.to_ascii_uppercase()
+                        .starts_with(&format!("{}.", t.to_ascii_uppercase()))
+            })
         });
         let tag = self.tags.iter().any(|tag| {
             let tag = tag.trim_start_matches("attack.").to_ascii_lowercase();
-            facts.tactics.iter().any(|t| t.to_ascii_lowercase().replace(' ', "-") == tag)
-                || facts.techniques.iter().any(|t| t.eq_ignore_ascii_case(&tag))
+            facts
+                .tactics
+                .iter()
+                .any(|t| t.to_ascii_lowercase().replace(' ', "-") == tag)
+                || facts
+                    .techniques
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(&tag))
         });
         rule || technique || tag
     }
 }
 
-/// An open case as grouping sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An open case as grouping sees it: every identity and resource its
+/// alerts named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenCase {
     pub id: i64,
-    pub identity: Option<String>,
-    pub resource: Option<String>,
+    pub identities: Vec<String>,
+    pub resources: Vec<String>,
     /// Time of its latest alert (ms).
     pub last_alert: i64,
 }
 
-/// The open case an alert joins: the same identity or the same resource,
-/// with its latest alert within `window_ms` of this one; the most recent
-/// such case. None: a new case.
+impl OpenCase {
+    /// Takes an alert in: its identity, resource and time.
+    pub fn absorb(&mut self, facts: &AlertFacts) {
+        if let Some(identity) = &facts.identity {
+            if !self.identities.contains(identity) {
+                self.identities.push(identity.clone());
+            }
+        }
+        if let Some(resource) = &facts.resource {
+            if !self.resources.contains(resource) {
+                self.resources.push(resource.clone());
+            }
+        }
+        self.last_alert = self.last_alert.max(facts.time);
+    }
+}
+
+/// The open case an alert joins: one that saw the same identity or the
+/// same resource, with its latest alert within `window_ms` of this one;
+/// the most recent such case. None: a new case.
 pub fn assign_case(facts: &AlertFacts, open: &[OpenCase], window_ms: i64) -> Option<i64> {
     open.iter()
         .filter(|c| (facts.time - c.last_alert).abs() <= window_ms)
         .filter(|c| {
-            let same_identity = facts.identity.is_some() && c.identity == facts.identity;
-            let same_resource = facts.resource.is_some() && c.resource == facts.resource;
+            let same_identity = facts
+                .identity
+                .as_ref()
+                .is_some_and(|i| c.identities.contains(i));
+            let same_resource = facts
+                .resource
+                .as_ref()
+                .is_some_and(|r| c.resources.contains(r));
             same_identity || same_resource
         })
         .max_by_key(|c| (c.last_alert, c.id))
@@ -118,14 +179,18 @@ mod tests {
     fn triggers_by_rule_technique_tag_and_level() {
         let facts = alert_facts(&alert("r1", "arn:a", "bob", "2024-01-01T00:00:00Z"));
         assert_eq!(facts.resource.as_deref(), Some("bob"));
-        let t = |rules: &[&str], techniques: &[&str], tags: &[&str], level: Option<Level>| Trigger {
-            rules: rules.iter().map(|s| s.to_string()).collect(),
-            techniques: techniques.iter().map(|s| s.to_string()).collect(),
-            tags: tags.iter().map(|s| s.to_string()).collect(),
-            level,
-        };
+        let t =
+            |rules: &[&str], techniques: &[&str], tags: &[&str], level: Option<Level>| Trigger {
+                rules: rules.iter().map(|s| s.to_string()).collect(),
+                techniques: techniques.iter().map(|s| s.to_string()).collect(),
+                tags: tags.iter().map(|s| s.to_string()).collect(),
+                level,
+            };
         assert!(t(&["r1"], &[], &[], None).matches(&facts));
-        assert!(t(&[], &["T1098"], &[], None).matches(&facts), "parent technique");
+        assert!(
+            t(&[], &["T1098"], &[], None).matches(&facts),
+            "parent technique"
+        );
         assert!(t(&[], &[], &["attack.persistence"], None).matches(&facts));
         assert!(!t(&["r1"], &[], &[], Some(Level::Critical)).matches(&facts));
         assert!(!t(&["r2"], &["T1078"], &[], None).matches(&facts));
@@ -135,13 +200,37 @@ mod tests {
     fn grouping_by_identity_or_resource_within_the_window() {
         let hour = 3_600_000;
         let open = [
-            OpenCase { id: 1, identity: Some("arn:a".into()), resource: None, last_alert: 0 },
-            OpenCase { id: 2, identity: Some("arn:b".into()), resource: Some("bob".into()), last_alert: 2 * hour },
+            OpenCase {
+                id: 1,
+                identities: vec!["arn:a".into()],
+                resources: vec![],
+                last_alert: 0,
+            },
+            OpenCase {
+                id: 2,
+                identities: vec!["arn:b".into()],
+                resources: vec!["bob".into()],
+                last_alert: 2 * hour,
+            },
         ];
         let at = |actor: &str, user: &str, t: &str| alert_facts(&alert("r", actor, user, t));
-        assert_eq!(assign_case(&at("arn:a", "x", "1970-01-01T00:30:00Z"), &open, hour), Some(1));
-        assert_eq!(assign_case(&at("arn:c", "bob", "1970-01-01T02:10:00Z"), &open, hour), Some(2), "same resource");
-        assert_eq!(assign_case(&at("arn:a", "x", "1970-01-01T05:00:00Z"), &open, hour), None, "outside the window");
-        assert_eq!(assign_case(&at("arn:z", "y", "1970-01-01T00:10:00Z"), &open, hour), None);
+        assert_eq!(
+            assign_case(&at("arn:a", "x", "1970-01-01T00:30:00Z"), &open, hour),
+            Some(1)
+        );
+        assert_eq!(
+            assign_case(&at("arn:c", "bob", "1970-01-01T02:10:00Z"), &open, hour),
+            Some(2),
+            "same resource"
+        );
+        assert_eq!(
+            assign_case(&at("arn:a", "x", "1970-01-01T05:00:00Z"), &open, hour),
+            None,
+            "outside the window"
+        );
+        assert_eq!(
+            assign_case(&at("arn:z", "y", "1970-01-01T00:10:00Z"), &open, hour),
+            None
+        );
     }
 }

@@ -22,11 +22,19 @@ pub struct ParamSpec {
 }
 
 const fn req(name: &'static str, help: &'static str) -> ParamSpec {
-    ParamSpec { name, required: true, help }
+    ParamSpec {
+        name,
+        required: true,
+        help,
+    }
 }
 
 const fn opt(name: &'static str, help: &'static str) -> ParamSpec {
-    ParamSpec { name, required: false, help }
+    ParamSpec {
+        name,
+        required: false,
+        help,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +62,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "enrich.activity",
         kind: ActionKind::Enrich,
         summary: "The identity's, IP's or access key's recent activity from the lake",
-        params: &[opt("identity", "ARN"), opt("ip", "source IP"), opt("access_key", "access key id"), opt("limit", "events (default 50)")],
+        params: &[
+            opt("identity", "ARN"),
+            opt("ip", "source IP"),
+            opt("access_key", "access key id"),
+            opt("limit", "events (default 50)"),
+        ],
         permissions: &[],
         reversible: false,
     },
@@ -62,7 +75,10 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "enrich.ip_allowlist",
         kind: ActionKind::Enrich,
         summary: "Whether an IP is inside the CIDRs of an allow list file",
-        params: &[req("ip", "the address"), req("list", "a file of CIDRs, one per line")],
+        params: &[
+            req("ip", "the address"),
+            req("list", "a file of CIDRs, one per line"),
+        ],
         permissions: &[],
         reversible: false,
     },
@@ -70,8 +86,15 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "aws.iam.deactivate_access_key",
         kind: ActionKind::Contain,
         summary: "Set an IAM access key Inactive",
-        params: &[req("access_key_id", "AKIA... / ASIA... id"), opt("user", "the key's user (looked up when absent)")],
-        permissions: &["iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:GetAccessKeyLastUsed"],
+        params: &[
+            req("access_key_id", "AKIA... / ASIA... id"),
+            opt("user", "the key's user (looked up when absent)"),
+        ],
+        permissions: &[
+            "iam:ListAccessKeys",
+            "iam:UpdateAccessKey",
+            "iam:GetAccessKeyLastUsed",
+        ],
         reversible: true,
     },
     ActionSpec {
@@ -79,7 +102,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         kind: ActionKind::Contain,
         summary: "Attach an inline deny-all policy (parapet-deny-all) to a user or role",
         params: &[opt("user", "IAM user name"), opt("role", "IAM role name")],
-        permissions: &["iam:PutUserPolicy", "iam:PutRolePolicy", "iam:GetUserPolicy", "iam:GetRolePolicy", "iam:DeleteUserPolicy", "iam:DeleteRolePolicy"],
+        permissions: &[
+            "iam:PutUserPolicy",
+            "iam:PutRolePolicy",
+            "iam:GetUserPolicy",
+            "iam:GetRolePolicy",
+            "iam:DeleteUserPolicy",
+            "iam:DeleteRolePolicy",
+        ],
         reversible: true,
     },
     ActionSpec {
@@ -87,7 +117,11 @@ pub const ACTIONS: &[ActionSpec] = &[
         kind: ActionKind::Contain,
         summary: "Deny every session of a role issued before now (aws:TokenIssueTime)",
         params: &[req("role", "IAM role name")],
-        permissions: &["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
+        permissions: &[
+            "iam:PutRolePolicy",
+            "iam:GetRolePolicy",
+            "iam:DeleteRolePolicy",
+        ],
         reversible: true,
     },
     ActionSpec {
@@ -102,24 +136,49 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "aws.ec2.quarantine_instance",
         kind: ActionKind::Contain,
         summary: "Replace an instance's security groups with an empty quarantine group",
-        params: &[req("instance_id", "i-..."), opt("region", "the instance's region")],
-        permissions: &["ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:ModifyInstanceAttribute"],
+        params: &[
+            req("instance_id", "i-..."),
+            opt("region", "the instance's region"),
+        ],
+        permissions: &[
+            "ec2:DescribeInstances",
+            "ec2:DescribeSecurityGroups",
+            "ec2:CreateSecurityGroup",
+            "ec2:RevokeSecurityGroupEgress",
+            "ec2:ModifyInstanceAttribute",
+        ],
         reversible: true,
     },
     ActionSpec {
         name: "aws.ec2.snapshot_volumes",
         kind: ActionKind::Contain,
         summary: "Snapshot every EBS volume attached to an instance (evidence)",
-        params: &[req("instance_id", "i-..."), opt("region", "the instance's region")],
-        permissions: &["ec2:DescribeInstances", "ec2:DescribeSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags"],
+        params: &[
+            req("instance_id", "i-..."),
+            opt("region", "the instance's region"),
+        ],
+        permissions: &[
+            "ec2:DescribeInstances",
+            "ec2:DescribeSnapshots",
+            "ec2:CreateSnapshot",
+            "ec2:CreateTags",
+        ],
         reversible: false,
     },
     ActionSpec {
         name: "aws.ec2.revoke_open_ingress",
         kind: ActionKind::Contain,
         summary: "Revoke a security group's ingress rules open to the world (0.0.0.0/0, ::/0)",
-        params: &[req("group_id", "sg-..."), opt("port", "only rules covering this port"), opt("region", "the group's region")],
-        permissions: &["ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"],
+        params: &[
+            req("group_id", "sg-..."),
+            opt("port", "only rules covering this port"),
+            opt("region", "the group's region"),
+        ],
+        permissions: &[
+            "ec2:DescribeSecurityGroups",
+            "ec2:RevokeSecurityGroupIngress",
+            "ec2:AuthorizeSecurityGroupIngress",
+        ],
         reversible: true,
     },
     ActionSpec {
@@ -127,14 +186,20 @@ pub const ACTIONS: &[ActionSpec] = &[
         kind: ActionKind::Contain,
         summary: "Turn on all four Block Public Access settings of a bucket",
         params: &[req("bucket", "bucket name")],
-        permissions: &["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
+        permissions: &[
+            "s3:GetBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+        ],
         reversible: true,
     },
     ActionSpec {
         name: "aws.cloudtrail.start_logging",
         kind: ActionKind::Contain,
         summary: "Restart logging of a trail that was stopped",
-        params: &[req("trail", "trail name or ARN"), opt("region", "the trail's home region")],
+        params: &[
+            req("trail", "trail name or ARN"),
+            opt("region", "the trail's home region"),
+        ],
         permissions: &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"],
         reversible: false,
     },
@@ -142,15 +207,25 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "aws.ec2.unshare_snapshot",
         kind: ActionKind::Contain,
         summary: "Remove every account and public share of an EBS snapshot",
-        params: &[req("snapshot_id", "snap-..."), opt("region", "the snapshot's region")],
-        permissions: &["ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"],
+        params: &[
+            req("snapshot_id", "snap-..."),
+            opt("region", "the snapshot's region"),
+        ],
+        permissions: &[
+            "ec2:DescribeSnapshotAttribute",
+            "ec2:ModifySnapshotAttribute",
+        ],
         reversible: true,
     },
     ActionSpec {
         name: "notify.webhook",
         kind: ActionKind::Notify,
         summary: "POST a JSON message (generic, or Slack-compatible with format: slack)",
-        params: &[req("url", "http(s) URL"), req("text", "the message"), opt("format", "generic (default) or slack")],
+        params: &[
+            req("url", "http(s) URL"),
+            req("text", "the message"),
+            opt("format", "generic (default) or slack"),
+        ],
         permissions: &[],
         reversible: false,
     },
@@ -158,7 +233,13 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "notify.email",
         kind: ActionKind::Notify,
         summary: "Send an email over SMTP",
-        params: &[req("smtp", "host:port"), req("from", "sender"), req("to", "recipients, comma-separated"), req("subject", "subject"), req("text", "body")],
+        params: &[
+            req("smtp", "host:port"),
+            req("from", "sender"),
+            req("to", "recipients, comma-separated"),
+            req("subject", "subject"),
+            req("text", "body"),
+        ],
         permissions: &[],
         reversible: false,
     },
@@ -169,5 +250,9 @@ pub fn action(name: &str) -> Option<&'static ActionSpec> {
 }
 
 pub fn action_names() -> String {
-    ACTIONS.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
+    ACTIONS
+        .iter()
+        .map(|a| a.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

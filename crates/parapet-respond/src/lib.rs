@@ -4,12 +4,14 @@
 //! dry-run unless told to execute, with an audit record around every
 //! action and what it takes to roll it back.
 
+mod bundled;
 mod case;
 mod catalog;
 mod playbook;
 mod run;
 mod template;
 
+pub use bundled::bundled_playbooks;
 pub use case::{alert_facts, assign_case, AlertFacts, OpenCase};
 pub use catalog::{action, action_names, ActionKind, ActionSpec, ParamSpec, ACTIONS};
 pub use playbook::{OnError, Playbook, PlaybookError, Step, Trigger};

@@ -90,8 +90,14 @@ impl Playbook {
     /// Parses and validates; every problem is returned, not just the first.
     pub fn parse(text: &str, file: &str) -> Result<Playbook, Vec<PlaybookError>> {
         let playbook: Playbook = serde_yaml::from_str(text).map_err(|e| {
-            let at = e.location().map_or_else(|| "document".to_string(), |l| format!("line {}", l.line()));
-            vec![PlaybookError { file: file.into(), path: at, message: e.to_string() }]
+            let at = e
+                .location()
+                .map_or_else(|| "document".to_string(), |l| format!("line {}", l.line()));
+            vec![PlaybookError {
+                file: file.into(),
+                path: at,
+                message: e.to_string(),
+            }]
         })?;
         let errors = playbook.validate(file);
         if errors.is_empty() {
@@ -103,13 +109,22 @@ impl Playbook {
 
     fn validate(&self, file: &str) -> Vec<PlaybookError> {
         let mut errors = Vec::new();
-        let mut error = |path: String, message: String| errors.push(PlaybookError { file: file.into(), path, message });
+        let mut error = |path: String, message: String| {
+            errors.push(PlaybookError {
+                file: file.into(),
+                path,
+                message,
+            })
+        };
         if self.id.trim().is_empty() {
             error("id".into(), "must not be empty".into());
         }
         let t = &self.trigger;
         if t.rules.is_empty() && t.tags.is_empty() && t.techniques.is_empty() && t.level.is_none() {
-            error("trigger".into(), "names no rule, tag, technique or level; expected at least one".into());
+            error(
+                "trigger".into(),
+                "names no rule, tag, technique or level; expected at least one".into(),
+            );
         }
         if self.steps.is_empty() {
             error("steps".into(), "no steps".into());
@@ -118,28 +133,57 @@ impl Playbook {
         for (i, step) in self.steps.iter().enumerate() {
             let at = |field: &str| format!("steps[{i}].{field}");
             if seen.contains(&step.id.as_str()) {
-                error(at("id"), format!("`{}` is used by an earlier step; step ids are unique", step.id));
+                error(
+                    at("id"),
+                    format!(
+                        "`{}` is used by an earlier step; step ids are unique",
+                        step.id
+                    ),
+                );
             }
             let Some(spec) = action(&step.action) else {
-                error(at("action"), format!("unknown action `{}`; expected one of {}", step.action, action_names()));
+                error(
+                    at("action"),
+                    format!(
+                        "unknown action `{}`; expected one of {}",
+                        step.action,
+                        action_names()
+                    ),
+                );
                 seen.push(&step.id);
                 continue;
             };
             for param in spec.params.iter().filter(|p| p.required) {
                 if !step.params.contains_key(param.name) {
-                    error(at(&format!("with.{}", param.name)), format!("missing; `{}` needs it ({})", spec.name, param.help));
+                    error(
+                        at(&format!("with.{}", param.name)),
+                        format!("missing; `{}` needs it ({})", spec.name, param.help),
+                    );
                 }
             }
             let known: Vec<&str> = spec.params.iter().map(|p| p.name).collect();
             for key in step.params.keys() {
                 if !known.contains(&key.as_str()) {
-                    error(at(&format!("with.{key}")), format!("unknown parameter of `{}`; expected {}", spec.name, known.join(", ")));
+                    error(
+                        at(&format!("with.{key}")),
+                        format!(
+                            "unknown parameter of `{}`; expected {}",
+                            spec.name,
+                            known.join(", ")
+                        ),
+                    );
                 }
             }
-            if spec.name == "aws.iam.attach_deny_all" && step.params.contains_key("user") == step.params.contains_key("role") {
+            if spec.name == "aws.iam.attach_deny_all"
+                && step.params.contains_key("user") == step.params.contains_key("role")
+            {
                 error(at("with"), "give exactly one of `user` or `role`".into());
             }
-            let texts = step.params.iter().map(|(k, v)| (format!("with.{k}"), v)).chain(step.when.iter().map(|w| ("when".to_string(), w)));
+            let texts = step
+                .params
+                .iter()
+                .map(|(k, v)| (format!("with.{k}"), v))
+                .chain(step.when.iter().map(|w| ("when".to_string(), w)));
             for (field, text) in texts {
                 for reference in references(text) {
                     if let Err(message) = check_reference(&reference, &seen) {
@@ -148,7 +192,13 @@ impl Playbook {
                 }
             }
             if step.approval && spec.kind != ActionKind::Contain {
-                error(at("approval"), format!("`{}` changes nothing; approval is for contain actions", spec.name));
+                error(
+                    at("approval"),
+                    format!(
+                        "`{}` changes nothing; approval is for contain actions",
+                        spec.name
+                    ),
+                );
             }
             seen.push(&step.id);
         }
@@ -171,7 +221,10 @@ fn check_reference(reference: &str, earlier: &[&str]) -> Result<(), String> {
                 other => Err(format!("`{{{{ {reference} }}}}`: expected steps.{step}.output.FIELD or steps.{step}.status, not `{}`", other.unwrap_or(""))),
             }
         }
-        other => Err(format!("`{{{{ {reference} }}}}`: unknown root `{}`; expected alert, case, run or steps", other.unwrap_or(""))),
+        other => Err(format!(
+            "`{{{{ {reference} }}}}`: unknown root `{}`; expected alert, case, run or steps",
+            other.unwrap_or("")
+        )),
     }
 }
 

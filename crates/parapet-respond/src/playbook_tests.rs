@@ -23,7 +23,10 @@ steps:
 #[test]
 fn a_valid_playbook_parses() {
     let p = Playbook::parse(GOOD, "good.yml").unwrap();
-    assert_eq!((p.id.as_str(), p.max_changes, p.steps.len()), ("compromised-access-key", 3, 2));
+    assert_eq!(
+        (p.id.as_str(), p.max_changes, p.steps.len()),
+        ("compromised-access-key", 3, 2)
+    );
     assert_eq!(p.steps[0].on_error, OnError::Stop);
 }
 
@@ -49,8 +52,17 @@ steps:
     approval: true
     with: {url: "u", text: "{{ nowhere.x }}"}
 "#;
-    let errors: Vec<String> = Playbook::parse(bad, "pb.yml").unwrap_err().iter().map(|e| e.to_string()).collect();
-    let has = |needle: &str| assert!(errors.iter().any(|e| e.contains(needle)), "no `{needle}` in {errors:#?}");
+    let errors: Vec<String> = Playbook::parse(bad, "pb.yml")
+        .unwrap_err()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let has = |needle: &str| {
+        assert!(
+            errors.iter().any(|e| e.contains(needle)),
+            "no `{needle}` in {errors:#?}"
+        )
+    };
     has("pb.yml: trigger: names no rule");
     has("pb.yml: steps[0].action: unknown action `aws.ec2.stopp`; expected one of enrich.inventory,");
     has("steps[1].with.access_key_id: missing");
@@ -67,7 +79,11 @@ steps:
 fn unknown_keys_and_bad_yaml_are_errors() {
     let typo = GOOD.replace("max_changes", "max_change");
     let errors = Playbook::parse(&typo, "t.yml").unwrap_err();
-    assert!(errors[0].to_string().contains("unknown field `max_change`"), "{}", errors[0]);
+    assert!(
+        errors[0].to_string().contains("unknown field `max_change`"),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].path.starts_with("line "));
     assert!(Playbook::parse("steps: [", "y.yml").is_err());
 }

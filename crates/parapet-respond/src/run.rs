@@ -40,7 +40,12 @@ pub struct ActionResult {
 /// The edge that acts: cloud APIs, the lake, webhooks. With `execute`
 /// false it must change nothing (reads are allowed, to plan precisely).
 pub trait Executor {
-    fn run(&mut self, action: &ActionSpec, params: &BTreeMap<String, String>, execute: bool) -> Result<ActionResult, String>;
+    fn run(
+        &mut self,
+        action: &ActionSpec,
+        params: &BTreeMap<String, String>,
+        execute: bool,
+    ) -> Result<ActionResult, String>;
     fn rollback(&mut self, rollback: &Rollback, execute: bool) -> Result<Vec<Change>, String>;
 }
 
@@ -118,20 +123,41 @@ pub struct RunInput<'a> {
     pub previous: &'a [StepOutcome],
 }
 
-pub fn run_playbook(playbook: &Playbook, mut input: RunInput<'_>, executor: &mut dyn Executor, journal: &mut dyn Journal) -> RunReport {
+pub fn run_playbook(
+    playbook: &Playbook,
+    mut input: RunInput<'_>,
+    executor: &mut dyn Executor,
+    journal: &mut dyn Journal,
+) -> RunReport {
     let mut context = std::mem::take(&mut input.context);
     if context.get("steps").is_none() {
         context.insert("steps", json!({}));
     }
-    let mut report = RunReport { status: RunStatus::Completed, steps: Vec::new(), changes: 0 };
+    let mut report = RunReport {
+        status: RunStatus::Completed,
+        steps: Vec::new(),
+        changes: 0,
+    };
     for step in &playbook.steps {
-        if let Some(done) = input.previous.iter().find(|o| o.id == step.id && o.status == StepStatus::Done) {
+        if let Some(done) = input
+            .previous
+            .iter()
+            .find(|o| o.id == step.id && o.status == StepStatus::Done)
+        {
             report.changes += done.changes.len();
             remember(&mut context, done);
             report.steps.push(done.clone());
             continue;
         }
-        let outcome = run_step(playbook, step, &input, &context, report.changes, executor, journal);
+        let outcome = run_step(
+            playbook,
+            step,
+            &input,
+            &context,
+            report.changes,
+            executor,
+            journal,
+        );
         report.changes += outcome.changes.len();
         remember(&mut context, &outcome);
         let status = outcome.status.clone();
@@ -161,12 +187,31 @@ fn remember(context: &mut Value, outcome: &StepOutcome) {
         StepStatus::Failed(_) => "failed",
     };
     if let Some(steps) = context.get_mut("steps") {
-        steps.insert(&outcome.id, json!({"status": status, "output": outcome.output.clone()}));
+        steps.insert(
+            &outcome.id,
+            json!({"status": status, "output": outcome.output.clone()}),
+        );
     }
 }
 
-fn run_step(playbook: &Playbook, step: &Step, input: &RunInput<'_>, context: &Value, changes_so_far: usize, executor: &mut dyn Executor, journal: &mut dyn Journal) -> StepOutcome {
-    let mut outcome = StepOutcome { id: step.id.clone(), action: step.action.clone(), status: StepStatus::Skipped, params: BTreeMap::new(), changes: Vec::new(), output: Value::new(), rollback: None };
+fn run_step(
+    playbook: &Playbook,
+    step: &Step,
+    input: &RunInput<'_>,
+    context: &Value,
+    changes_so_far: usize,
+    executor: &mut dyn Executor,
+    journal: &mut dyn Journal,
+) -> StepOutcome {
+    let mut outcome = StepOutcome {
+        id: step.id.clone(),
+        action: step.action.clone(),
+        status: StepStatus::Skipped,
+        params: BTreeMap::new(),
+        changes: Vec::new(),
+        output: Value::new(),
+        rollback: None,
+    };
     let Some(spec) = action(&step.action) else {
         outcome.status = StepStatus::Failed(format!("unknown action `{}`", step.action));
         return outcome;
@@ -206,7 +251,13 @@ fn run_step(playbook: &Playbook, step: &Step, input: &RunInput<'_>, context: &Va
             Err(e) => return failed(outcome, journal, input, spec, e),
         };
         if changes_so_far + plan.changes.len() > playbook.max_changes {
-            let message = format!("would change {} more resources ({} so far); playbook `{}` allows {} per run", plan.changes.len(), changes_so_far, playbook.id, playbook.max_changes);
+            let message = format!(
+                "would change {} more resources ({} so far); playbook `{}` allows {} per run",
+                plan.changes.len(),
+                changes_so_far,
+                playbook.id,
+                playbook.max_changes
+            );
             return failed(outcome, journal, input, spec, message);
         }
         if step.approval && !input.approved.contains(&step.id) && input.execute {
@@ -218,12 +269,21 @@ fn run_step(playbook: &Playbook, step: &Step, input: &RunInput<'_>, context: &Va
             outcome.output = plan.output;
             outcome.changes = plan.changes;
             outcome.status = StepStatus::Planned;
-            let _ = audit(journal, input, &outcome, spec, Phase::After, Some("planned (dry run)".into()));
+            let _ = audit(
+                journal,
+                input,
+                &outcome,
+                spec,
+                Phase::After,
+                Some("planned (dry run)".into()),
+            );
             return outcome;
         }
     }
     if let Err(e) = audit(journal, input, &outcome, spec, Phase::Before, None) {
-        outcome.status = StepStatus::Failed(format!("audit record not written, action not attempted: {e}"));
+        outcome.status = StepStatus::Failed(format!(
+            "audit record not written, action not attempted: {e}"
+        ));
         return outcome;
     }
     match executor.run(spec, &outcome.params, true) {
@@ -232,20 +292,47 @@ fn run_step(playbook: &Playbook, step: &Step, input: &RunInput<'_>, context: &Va
             outcome.changes = result.changes;
             outcome.rollback = result.rollback;
             outcome.status = StepStatus::Done;
-            let _ = audit(journal, input, &outcome, spec, Phase::After, Some("ok".into()));
+            let _ = audit(
+                journal,
+                input,
+                &outcome,
+                spec,
+                Phase::After,
+                Some("ok".into()),
+            );
             outcome
         }
         Err(e) => failed(outcome, journal, input, spec, e),
     }
 }
 
-fn failed(mut outcome: StepOutcome, journal: &mut dyn Journal, input: &RunInput<'_>, spec: &ActionSpec, message: String) -> StepOutcome {
-    let _ = audit(journal, input, &outcome, spec, Phase::After, Some(format!("failed: {message}")));
+fn failed(
+    mut outcome: StepOutcome,
+    journal: &mut dyn Journal,
+    input: &RunInput<'_>,
+    spec: &ActionSpec,
+    message: String,
+) -> StepOutcome {
+    let _ = audit(
+        journal,
+        input,
+        &outcome,
+        spec,
+        Phase::After,
+        Some(format!("failed: {message}")),
+    );
     outcome.status = StepStatus::Failed(message);
     outcome
 }
 
-fn audit(journal: &mut dyn Journal, input: &RunInput<'_>, outcome: &StepOutcome, spec: &ActionSpec, phase: Phase, result: Option<String>) -> Result<(), String> {
+fn audit(
+    journal: &mut dyn Journal,
+    input: &RunInput<'_>,
+    outcome: &StepOutcome,
+    spec: &ActionSpec,
+    phase: Phase,
+    result: Option<String>,
+) -> Result<(), String> {
     journal.audit(&AuditRecord {
         run: input.run_id.to_string(),
         step: outcome.id.clone(),

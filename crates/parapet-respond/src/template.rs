@@ -48,9 +48,13 @@ pub fn render(text: &str, context: &Value) -> Result<String, String> {
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or_else(|| format!("`{text}`: `{{{{` is not closed"))?;
+        let end = after
+            .find("}}")
+            .ok_or_else(|| format!("`{text}`: `{{{{` is not closed"))?;
         let path = after[..end].trim();
-        let value = lookup(context, path).filter(|v| !v.is_null()).ok_or_else(|| format!("`{{{{ {path} }}}}` is not set"))?;
+        let value = lookup(context, path)
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| format!("`{{{{ {path} }}}}` is not set"))?;
         out.push_str(&as_text(value));
         rest = &after[end + 2..];
     }
@@ -67,8 +71,14 @@ pub fn condition(text: &str, context: &Value) -> Result<bool, String> {
     while let Some(start) = rest.find("{{") {
         rendered.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or_else(|| format!("`{text}`: `{{{{` is not closed"))?;
-        rendered.push_str(&lookup(context, after[..end].trim()).map(as_text).unwrap_or_default());
+        let end = after
+            .find("}}")
+            .ok_or_else(|| format!("`{text}`: `{{{{` is not closed"))?;
+        rendered.push_str(
+            &lookup(context, after[..end].trim())
+                .map(as_text)
+                .unwrap_or_default(),
+        );
         rest = &after[end + 2..];
     }
     rendered.push_str(rest);
@@ -79,7 +89,10 @@ pub fn condition(text: &str, context: &Value) -> Result<bool, String> {
         return Ok(a.trim() == b.trim());
     }
     let value = rendered.trim().to_ascii_lowercase();
-    Ok(!matches!(value.as_str(), "" | "false" | "0" | "null" | "no"))
+    Ok(!matches!(
+        value.as_str(),
+        "" | "false" | "0" | "null" | "no"
+    ))
 }
 
 #[cfg(test)]
@@ -93,9 +106,18 @@ mod tests {
     #[test]
     fn renders_paths_and_refuses_unknown_ones() {
         let c = context();
-        assert_eq!(render("key {{ alert.raw.userIdentity.accessKeyId }} of {{alert.actor}}", &c).unwrap(), "key AKIAEXAMPLE of arn:aws:iam::1:user/bob");
+        assert_eq!(
+            render(
+                "key {{ alert.raw.userIdentity.accessKeyId }} of {{alert.actor}}",
+                &c
+            )
+            .unwrap(),
+            "key AKIAEXAMPLE of arn:aws:iam::1:user/bob"
+        );
         assert_eq!(render("{{ alert.raw.list.1 }}", &c).unwrap(), "b");
-        assert!(render("{{ alert.raw.nope }}", &c).unwrap_err().contains("alert.raw.nope"));
+        assert!(render("{{ alert.raw.nope }}", &c)
+            .unwrap_err()
+            .contains("alert.raw.nope"));
         assert!(render("{{ alert.actor", &c).is_err());
         assert_eq!(references("{{ a.b }} and {{c}}"), ["a.b", "c"]);
     }

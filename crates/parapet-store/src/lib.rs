@@ -3,12 +3,14 @@
 //! and the audit trail later.
 
 mod advisories;
+mod cases;
 mod diff;
 mod error;
 mod findings;
 mod snapshots;
 
 pub use advisories::{AdvisoryDb, AdvisoryRow, EcosystemStatus, UpsertCounts};
+pub use cases::{AuditRow, CaseRow, NewAlert, RunRow, TimelineEntry, CASE_STATUSES};
 pub use diff::{diff_inventories, AttrChange, InventoryDiff, ResourceChange, OBSERVED_PREFIX};
 pub use error::StoreError;
 pub use findings::{stamp, FindingFilter, Mute, ScanChanges, ScanScope, StoredFinding};

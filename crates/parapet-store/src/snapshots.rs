@@ -70,6 +70,8 @@ impl Store {
         conn.execute_batch(SCHEMA).map_err(open_error)?;
         conn.execute_batch(crate::findings::SCHEMA)
             .map_err(open_error)?;
+        conn.execute_batch(crate::cases::SCHEMA)
+            .map_err(open_error)?;
         Ok(Store { conn })
     }
 

@@ -73,6 +73,14 @@ pub enum Command {
     /// Write an SBOM (CycloneDX or SPDX JSON) of the packages in an image,
     /// folder, zip package or lockfile.
     Sbom(crate::cli_vuln::SbomArgs),
+    /// Cases: alerts grouped by identity or resource, with status,
+    /// assignee, notes, runs and a timeline.
+    #[command(subcommand)]
+    Case(crate::cli_respond::CaseCommand),
+    /// Response playbooks: plan (dry run by default), execute, resume after
+    /// approval, roll back.
+    #[command(subcommand)]
+    Respond(crate::cli_respond::RespondCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -397,7 +405,7 @@ fn parse_log_kind(text: &str) -> Result<parapet_core::LogKind, String> {
     text.parse()
 }
 
-fn parse_duration(text: &str) -> Result<i64, String> {
+pub fn parse_duration(text: &str) -> Result<i64, String> {
     parapet_sigma::parse_timespan(text)
         .ok_or_else(|| format!("`{text}`: expected a number and s, m, h, d or w, e.g. 15m"))
 }

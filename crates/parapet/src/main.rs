@@ -6,8 +6,10 @@ mod bench_iac;
 mod bench_lake;
 mod bench_posture;
 mod bench_vuln;
+mod case;
 mod cli;
 mod cli_posture;
+mod cli_respond;
 mod cli_vuln;
 #[cfg(feature = "aws")]
 mod collect;
@@ -21,6 +23,8 @@ mod pipeline;
 mod raise;
 #[cfg(feature = "aws")]
 mod rescan;
+mod respond;
+mod respond_exec;
 mod rules;
 mod rules_coverage;
 mod rules_lint;
@@ -101,6 +105,18 @@ fn main() -> ExitCode {
         Command::VulnDb(cli_vuln::VulnDbCommand::Import(args)) => vuln::import(args),
         Command::VulnDb(cli_vuln::VulnDbCommand::Status(args)) => vuln::status(args),
         Command::Sbom(args) => vuln::sbom(args),
+        Command::Case(cli_respond::CaseCommand::Import(args)) => case::import(args),
+        Command::Case(cli_respond::CaseCommand::List(args)) => case::list(args),
+        Command::Case(cli_respond::CaseCommand::Show(args)) => case::show(args),
+        Command::Case(cli_respond::CaseCommand::Update(args)) => case::update(args),
+        Command::Case(cli_respond::CaseCommand::Export(args)) => case::export(args),
+        Command::Case(cli_respond::CaseCommand::Approve(args)) => case::approve(args),
+        Command::Respond(cli_respond::RespondCommand::Run(args)) => respond::run(args),
+        Command::Respond(cli_respond::RespondCommand::Resume(args)) => respond::resume(args),
+        Command::Respond(cli_respond::RespondCommand::Rollback(args)) => respond::rollback(args),
+        Command::Respond(cli_respond::RespondCommand::Playbooks(args)) => respond::playbooks(args),
+        Command::Respond(cli_respond::RespondCommand::Validate(args)) => respond::validate(args),
+        Command::Respond(cli_respond::RespondCommand::Actions) => respond::actions(),
         Command::Bench(BenchCommand::Vuln(args)) => bench_vuln::run(args),
         Command::Findings(args) => findings::list(args),
         Command::Mute(MuteCommand::Add(args)) => findings::mute_add(args),

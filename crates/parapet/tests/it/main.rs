@@ -13,6 +13,9 @@ mod moto;
 #[cfg(feature = "aws")]
 mod posture_moto;
 mod posture_scan;
+mod respond_local;
+#[cfg(feature = "aws")]
+mod respond_moto;
 mod rules_tools;
 mod sources;
 mod vulns;

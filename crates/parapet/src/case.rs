@@ -1,0 +1,327 @@
+//! `parapet case import|list|show|update|export|approve`.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::{bail, Context, Result};
+use parapet_respond::{alert_facts, assign_case, OpenCase};
+use parapet_store::{NewAlert, Store};
+use sonic_rs::{json, JsonValueTrait, Value};
+
+use crate::cli_respond::{
+    CaseApproveArgs, CaseExportArgs, CaseIdArgs, CaseImportArgs, CaseListArgs, CaseUpdateArgs,
+};
+use crate::inventory::{now_rfc3339, open_store};
+use crate::Outcome;
+
+pub fn who(given: &Option<String>) -> String {
+    given
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn read_lines(path: &std::path::Path) -> Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(io::BufReader::new(io::stdin())));
+    }
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Box::new(io::BufReader::new(file)))
+}
+
+/// The open cases with every identity and resource their alerts named.
+fn open_cases(store: &Store) -> Result<Vec<OpenCase>> {
+    let mut out = Vec::new();
+    for case in store.open_cases()? {
+        let mut open = OpenCase {
+            id: case.id,
+            last_alert: case.last_alert,
+            ..OpenCase::default()
+        };
+        for alert in store.case_alerts(case.id)? {
+            open.absorb(&alert_facts(
+                &sonic_rs::from_str(&alert).unwrap_or_default(),
+            ));
+        }
+        out.push(open);
+    }
+    Ok(out)
+}
+
+pub fn import(args: CaseImportArgs) -> Result<Outcome> {
+    let mut store = open_store(&args.store)?;
+    let mut open = open_cases(&store)?;
+    let (mut added, mut opened, mut bad) = (0, 0, 0);
+    for path in &args.alerts {
+        for (n, line) in read_lines(path)?.lines().enumerate() {
+            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let alert: Value = match sonic_rs::from_str(&line) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!(
+                        "parapet case import: {}:{}: not an alert: {e}",
+                        path.display(),
+                        n + 1
+                    );
+                    bad += 1;
+                    continue;
+                }
+            };
+            let facts = alert_facts(&alert);
+            if facts.rule_id.is_empty() {
+                eprintln!("parapet case import: {}:{}: no `rule_id`; expected parapet detect --format jsonl output", path.display(), n + 1);
+                bad += 1;
+                continue;
+            }
+            let now = now_rfc3339();
+            let case = match assign_case(&facts, &open, args.window) {
+                Some(id) => id,
+                None => {
+                    opened += 1;
+                    let title = format!(
+                        "{} ({})",
+                        facts.title,
+                        facts
+                            .identity
+                            .as_deref()
+                            .or(facts.resource.as_deref())
+                            .unwrap_or("unknown identity")
+                    );
+                    let id = store.create_case(
+                        &title,
+                        facts.identity.as_deref(),
+                        facts.resource.as_deref(),
+                        &now,
+                    )?;
+                    open.push(OpenCase {
+                        id,
+                        ..OpenCase::default()
+                    });
+                    id
+                }
+            };
+            if let Some(entry) = open.iter_mut().find(|c| c.id == case) {
+                entry.absorb(&facts);
+            }
+            let event_id = alert
+                .get("event_id")
+                .and_then(|v| v.as_str())
+                .map_or_else(|| format!("{}:{}", path.display(), n + 1), str::to_string);
+            let time = alert
+                .get("event_time")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let new = NewAlert {
+                rule_id: &facts.rule_id,
+                event_id: &event_id,
+                time: &time,
+                time_ms: facts.time,
+                severity: facts.level.as_str(),
+                json: &line,
+            };
+            if store.add_case_alert(case, &new, &now)? {
+                added += 1;
+            }
+        }
+    }
+    println!("{added} alerts added, {opened} cases opened, {bad} lines not read");
+    Ok(if bad > 0 {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    })
+}
+
+pub fn list(args: CaseListArgs) -> Result<Outcome> {
+    let store = open_store(&args.store)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{:>4}  {:<14} {:<13} {:>6}  {:<12} {:<20} TITLE",
+        "ID", "STATUS", "SEVERITY", "ALERTS", "ASSIGNEE", "UPDATED"
+    )?;
+    for c in store.cases(args.status.as_deref())? {
+        writeln!(
+            out,
+            "{:>4}  {:<14} {:<13} {:>6}  {:<12} {:<20} {}",
+            c.id,
+            c.status,
+            c.severity,
+            c.alerts,
+            c.assignee.as_deref().unwrap_or("-"),
+            c.updated_at,
+            c.title
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn show(args: CaseIdArgs) -> Result<Outcome> {
+    let store = open_store(&args.store)?;
+    let case = store.case(args.id)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "case {}: {}", case.id, case.title)?;
+    writeln!(
+        out,
+        "status {}, severity {}, assignee {}, opened {}",
+        case.status,
+        case.severity,
+        case.assignee.as_deref().unwrap_or("-"),
+        case.opened_at
+    )?;
+    writeln!(
+        out,
+        "identity {}, resource {}",
+        case.identity.as_deref().unwrap_or("-"),
+        case.resource.as_deref().unwrap_or("-")
+    )?;
+    writeln!(out, "\nalerts:")?;
+    for alert in store.case_alerts(case.id)? {
+        let a: Value = sonic_rs::from_str(&alert).unwrap_or_default();
+        let s = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string();
+        writeln!(
+            out,
+            "  {}  {}  {}  {}  {}",
+            s("event_time"),
+            s("level"),
+            s("rule_title"),
+            s("event_name"),
+            s("actor")
+        )?;
+    }
+    writeln!(out, "\nruns:")?;
+    for id in store.runs_of_case(case.id)? {
+        let run = store.run(&id)?;
+        writeln!(
+            out,
+            "  {}  {}  {}  {}",
+            run.id,
+            run.playbook,
+            run.status,
+            if run.execute { "executed" } else { "dry run" }
+        )?;
+    }
+    writeln!(out, "\ntimeline:")?;
+    for entry in store.timeline(case.id)? {
+        writeln!(
+            out,
+            "  {}  {:<9} {:<10} {}",
+            entry.time, entry.kind, entry.actor, entry.text
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn update(args: CaseUpdateArgs) -> Result<Outcome> {
+    if args.status.is_none() && args.assignee.is_none() && args.note.is_none() {
+        bail!("nothing to update: give --status, --assignee or --note");
+    }
+    let mut store = open_store(&args.store)?;
+    store.update_case(
+        args.id,
+        args.status.as_deref(),
+        args.assignee.as_deref(),
+        args.note.as_deref(),
+        &who(&args.who),
+        &now_rfc3339(),
+    )?;
+    println!("case {} updated", args.id);
+    Ok(Outcome::Clean)
+}
+
+pub fn export(args: CaseExportArgs) -> Result<Outcome> {
+    let store = open_store(&args.store)?;
+    let case = store.case(args.id)?;
+    let alerts: Vec<Value> = store
+        .case_alerts(case.id)?
+        .iter()
+        .map(|a| sonic_rs::from_str(a).unwrap_or_default())
+        .collect();
+    let timeline: Vec<Value> = store
+        .timeline(case.id)?
+        .into_iter()
+        .map(|t| json!({"time": t.time, "kind": t.kind, "actor": t.actor, "text": t.text}))
+        .collect();
+    let mut runs = Vec::new();
+    for id in store.runs_of_case(case.id)? {
+        let run = store.run(&id)?;
+        let audit: Vec<Value> = store
+            .audit_of_run(&id)?
+            .into_iter()
+            .map(|a| {
+                sonic_rs::from_str(&a.record)
+                    .map(|mut r: Value| {
+                        r.insert("time", json!(a.time));
+                        r.insert("who", json!(a.who));
+                        r
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        runs.push(json!({
+            "id": run.id, "playbook": run.playbook, "status": run.status, "execute": run.execute,
+            "started_at": run.started_at, "updated_at": run.updated_at, "approved": run.approved,
+            "report": sonic_rs::from_str::<Value>(&run.report).unwrap_or_default(), "audit": audit,
+        }));
+    }
+    let bundle = json!({
+        "case": {"id": case.id, "title": case.title, "status": case.status, "severity": case.severity, "assignee": case.assignee,
+                 "identity": case.identity, "resource": case.resource, "opened_at": case.opened_at, "updated_at": case.updated_at},
+        "alerts": alerts, "timeline": timeline, "runs": runs,
+    });
+    let bytes = sonic_rs::to_vec_pretty(&bundle)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            io::stdout().write_all(&bytes)?;
+            println!();
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn approve(args: CaseApproveArgs) -> Result<Outcome> {
+    let mut store = open_store(&args.store)?;
+    let mut run = store.run(&args.run)?;
+    if run.case_id != Some(args.id) {
+        bail!("run {} is not a run of case {}", args.run, args.id);
+    }
+    if !run.approved.contains(&args.step) {
+        run.approved.push(args.step.clone());
+    }
+    let now = now_rfc3339();
+    run.updated_at = now.clone();
+    store.save_run(&run)?;
+    let who = who(&args.who);
+    store.add_timeline(
+        args.id,
+        "approval",
+        &who,
+        &format!("approved step {} of run {}", args.step, args.run),
+        &now,
+    )?;
+    println!(
+        "step {} of run {} approved; continue with `parapet respond resume {} --execute`",
+        args.step, args.run, args.run
+    );
+    Ok(Outcome::Clean)
+}
+
+/// The case as playbooks see it (`{{ case.id }}`, ...).
+pub fn case_context(store: &Store, id: i64) -> Result<(Value, Vec<Value>)> {
+    let case = store.case(id)?;
+    let alerts = store
+        .case_alerts(id)?
+        .iter()
+        .map(|a| sonic_rs::from_str(a).unwrap_or_default())
+        .collect();
+    Ok((
+        json!({"id": case.id, "title": case.title, "status": case.status, "identity": case.identity, "resource": case.resource}),
+        alerts,
+    ))
+}

@@ -1,0 +1,367 @@
+//! The edge of response: enrichment from the store, the lake and allow
+//! lists; notifications by webhook and SMTP; AWS actions through
+//! `parapet-cloud` (built with the `aws` feature).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, TcpStream};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use parapet_respond::{ActionResult, ActionSpec, Change, Executor, Rollback};
+use parapet_store::Store;
+use sonic_rs::{json, Value};
+
+use crate::cli_respond::AwsTargetArgs;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct LocalExecutor {
+    pub store_path: PathBuf,
+    pub lake: Option<PathBuf>,
+    pub aws_args: AwsTargetArgs,
+    #[cfg(feature = "aws")]
+    aws: Option<parapet_cloud::AwsResponder>,
+}
+
+type Params = BTreeMap<String, String>;
+
+fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("parameter `{name}` is empty"))
+}
+
+impl LocalExecutor {
+    pub fn new(
+        store_path: PathBuf,
+        lake: Option<PathBuf>,
+        aws_args: AwsTargetArgs,
+    ) -> LocalExecutor {
+        LocalExecutor {
+            store_path,
+            lake,
+            aws_args,
+            #[cfg(feature = "aws")]
+            aws: None,
+        }
+    }
+
+    #[cfg(feature = "aws")]
+    fn aws(&mut self) -> Result<&mut parapet_cloud::AwsResponder, String> {
+        if self.aws.is_none() {
+            let options = parapet_cloud::AwsOptions {
+                home_region: self.aws_args.region.clone(),
+                endpoint_url: self.aws_args.endpoint_url.clone(),
+                profile: self.aws_args.profile.clone(),
+                ..parapet_cloud::AwsOptions::default()
+            };
+            self.aws = Some(parapet_cloud::AwsResponder::new(&options)?);
+        }
+        self.aws.as_mut().ok_or_else(|| "no AWS client".to_string())
+    }
+
+    fn inventory(&self, params: &Params) -> Result<ActionResult, String> {
+        let wanted = param(params, "resource")?;
+        let store = Store::open(&self.store_path).map_err(|e| e.to_string())?;
+        let Some(latest) = store
+            .snapshots()
+            .map_err(|e| e.to_string())?
+            .last()
+            .map(|s| s.id)
+        else {
+            return Ok(ActionResult {
+                output: json!({"found": false, "reason": "no inventory snapshot"}),
+                ..ActionResult::default()
+            });
+        };
+        let resources = store.resources(latest).map_err(|e| e.to_string())?;
+        let found = resources
+            .iter()
+            .find(|r| r.uid == wanted || r.name == wanted);
+        let output = match found {
+            Some(r) => {
+                json!({"found": true, "uid": r.uid, "kind": r.kind, "name": r.name, "account": r.account, "region": r.region, "snapshot": latest})
+            }
+            None => json!({"found": false, "snapshot": latest}),
+        };
+        Ok(ActionResult {
+            output,
+            ..ActionResult::default()
+        })
+    }
+
+    fn activity(&self, params: &Params) -> Result<ActionResult, String> {
+        use parapet_lake::Subject;
+        let subject = match (
+            params.get("identity"),
+            params.get("ip"),
+            params.get("access_key"),
+        ) {
+            (Some(i), _, _) if !i.is_empty() => Subject::Identity(i.clone()),
+            (_, Some(ip), _) if !ip.is_empty() => Subject::Ip(ip.clone()),
+            (_, _, Some(k)) if !k.is_empty() => Subject::AccessKey(k.clone()),
+            _ => return Err("give `identity`, `ip` or `access_key`".into()),
+        };
+        let limit = params
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(50);
+        let lake = match &self.lake {
+            Some(lake) => lake.clone(),
+            None => crate::inventory::parapet_home()
+                .map_err(|e| e.to_string())?
+                .join("lake"),
+        };
+        if !lake.is_dir() {
+            return Err(format!(
+                "{}: no lake (parapet ingest first)",
+                lake.display()
+            ));
+        }
+        let sql = parapet_lake::timeline_sql(&subject, None, None, limit);
+        let batches = parapet_lake::hunt(&lake, &sql).map_err(|e| e.to_string())?;
+        let mut rendered = Vec::new();
+        parapet_lake::render(&batches, parapet_lake::HuntFormat::Json, &mut rendered)
+            .map_err(|e| e.to_string())?;
+        let events: Value = sonic_rs::from_slice(&rendered).unwrap_or_default();
+        let count = batches.iter().map(|b| b.num_rows()).sum::<usize>();
+        Ok(ActionResult {
+            output: json!({"events": count, "timeline": events}),
+            ..ActionResult::default()
+        })
+    }
+
+    fn allowlist(&self, params: &Params) -> Result<ActionResult, String> {
+        let ip: IpAddr = param(params, "ip")?
+            .parse()
+            .map_err(|_| format!("`{}` is not an IP address", params["ip"]))?;
+        let list = param(params, "list")?;
+        let text = std::fs::read_to_string(list).map_err(|e| format!("{list}: {e}"))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (net, bits) = line
+                .split_once('/')
+                .unwrap_or((line, if line.contains(':') { "128" } else { "32" }));
+            let net: IpAddr = net
+                .parse()
+                .map_err(|_| format!("{list}:{}: `{line}` is not a CIDR", n + 1))?;
+            let bits: u32 = bits
+                .parse()
+                .map_err(|_| format!("{list}:{}: `{line}` is not a CIDR", n + 1))?;
+            if in_cidr(ip, net, bits) {
+                return Ok(ActionResult {
+                    output: json!({"allowed": true, "matched": line}),
+                    ..ActionResult::default()
+                });
+            }
+        }
+        Ok(ActionResult {
+            output: json!({"allowed": false}),
+            ..ActionResult::default()
+        })
+    }
+}
+
+fn in_cidr(ip: IpAddr, net: IpAddr, bits: u32) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+/// POSTs JSON over HTTP/1.1 (plain http: an https URL needs a relay such
+/// as a local forwarder; the webhook's reply status is checked).
+fn post_webhook(params: &Params) -> Result<ActionResult, String> {
+    let url = param(params, "url")?;
+    let text = param(params, "text")?;
+    let rest = url.strip_prefix("http://").ok_or_else(|| format!("`{url}`: only http:// webhooks are sent directly in this version; put an https endpoint behind a local relay"))?;
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let body = match params.get("format").map(String::as_str) {
+        Some("slack") => json!({"text": text}),
+        _ => json!({"source": "parapet", "text": text}),
+    }
+    .to_string();
+    let address = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let mut stream = connect(&address)?;
+    let request = format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("{url}: {e}"))?;
+    let mut reply = String::new();
+    stream
+        .take(64 << 10)
+        .read_to_string(&mut reply)
+        .map_err(|e| format!("{url}: {e}"))?;
+    let status = reply.split_whitespace().nth(1).unwrap_or("");
+    if !status.starts_with('2') {
+        return Err(format!(
+            "{url}: the webhook answered `{}`",
+            reply.lines().next().unwrap_or("nothing")
+        ));
+    }
+    Ok(ActionResult {
+        output: json!({"sent": true, "status": status}),
+        ..ActionResult::default()
+    })
+}
+
+fn connect(address: &str) -> Result<TcpStream, String> {
+    use std::net::ToSocketAddrs;
+    let addr = address
+        .to_socket_addrs()
+        .map_err(|e| format!("{address}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{address}: no address"))?;
+    let stream =
+        TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| format!("{address}: {e}"))?;
+    stream
+        .set_read_timeout(Some(TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    Ok(stream)
+}
+
+/// Plain SMTP (an internal relay): EHLO, MAIL, RCPT, DATA, QUIT; every
+/// reply code checked.
+fn send_email(params: &Params) -> Result<ActionResult, String> {
+    let server = param(params, "smtp")?;
+    let from = param(params, "from")?;
+    let to: Vec<&str> = param(params, "to")?
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let subject = param(params, "subject")?.replace(['\r', '\n'], " ");
+    let text = param(params, "text")?;
+    let stream = connect(server)?;
+    let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
+    let mut writer = stream;
+    let mut expect = |code: &str, what: &str| -> Result<(), String> {
+        loop {
+            let mut line = String::new();
+            reader
+                .read_line(&mut line)
+                .map_err(|e| format!("{server}: {e}"))?;
+            if !line.starts_with(code) {
+                return Err(format!("{server}: {what}: `{}`", line.trim_end()));
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Ok(());
+            }
+        }
+    };
+    let mut say = |line: &str| {
+        writer
+            .write_all(format!("{line}\r\n").as_bytes())
+            .map_err(|e| format!("{server}: {e}"))
+    };
+    expect("220", "greeting")?;
+    say("EHLO parapet")?;
+    expect("250", "EHLO")?;
+    say(&format!("MAIL FROM:<{from}>"))?;
+    expect("250", "MAIL FROM")?;
+    for rcpt in &to {
+        say(&format!("RCPT TO:<{rcpt}>"))?;
+        expect("250", "RCPT TO")?;
+    }
+    say("DATA")?;
+    expect("354", "DATA")?;
+    let body: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with('.') {
+                format!(".{l}\r\n")
+            } else {
+                format!("{l}\r\n")
+            }
+        })
+        .collect();
+    say(&format!("From: {from}\r\nTo: {}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}.", to.join(", ")))?;
+    expect("250", "message")?;
+    say("QUIT")?;
+    Ok(ActionResult {
+        output: json!({"sent": true, "to": to}),
+        ..ActionResult::default()
+    })
+}
+
+impl Executor for LocalExecutor {
+    fn run(
+        &mut self,
+        action: &ActionSpec,
+        params: &Params,
+        execute: bool,
+    ) -> Result<ActionResult, String> {
+        match action.name {
+            "enrich.inventory" => self.inventory(params),
+            "enrich.activity" => self.activity(params),
+            "enrich.ip_allowlist" => self.allowlist(params),
+            "notify.webhook" => post_webhook(params),
+            "notify.email" => send_email(params),
+            #[cfg(feature = "aws")]
+            name if name.starts_with("aws.") => self.aws()?.run(action, params, execute),
+            name => {
+                let _ = execute;
+                Err(format!(
+                    "`{name}` needs AWS support: build parapet with the `aws` feature"
+                ))
+            }
+        }
+    }
+
+    fn rollback(&mut self, rollback: &Rollback, execute: bool) -> Result<Vec<Change>, String> {
+        #[cfg(feature = "aws")]
+        if rollback.action.starts_with("aws.") {
+            return self.aws()?.rollback(rollback, execute);
+        }
+        let _ = execute;
+        Err(format!(
+            "no rollback for `{}` in this build",
+            rollback.action
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_membership() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(in_cidr(ip("203.0.113.7"), ip("203.0.113.0"), 24));
+        assert!(!in_cidr(ip("203.0.114.7"), ip("203.0.113.0"), 24));
+        assert!(in_cidr(ip("2001:db8::1"), ip("2001:db8::"), 32));
+        assert!(!in_cidr(ip("2001:db8::1"), ip("203.0.113.0"), 0));
+        assert!(in_cidr(ip("8.8.8.8"), ip("0.0.0.0"), 0));
+    }
+}

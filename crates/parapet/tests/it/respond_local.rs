@@ -1,0 +1,266 @@
+//! Cases and playbooks without a cloud: grouping, the timeline, exports,
+//! validation messages, enrichment from an allow list, and notifications
+//! to a webhook and an SMTP server listening on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::thread;
+
+use sonic_rs::{JsonContainerTrait, JsonValueTrait, Value};
+
+use crate::{parapet, run};
+
+fn alert(rule: &str, actor: &str, user: &str, minute: u32) -> String {
+    format!(
+        r#"{{"rule_id":"{rule}","rule_title":"Rule {rule}","level":"high","tactics":["persistence"],"techniques":["T1098.001"],"event_id":"e{minute}","event_time":"2026-11-20T10:{minute:02}:00Z","actor":"{actor}","source_ip":"203.0.113.9","event_name":"CreateAccessKey","region":"us-east-1","raw":{{"eventID":"e{minute}","requestParameters":{{"userName":"{user}"}}}}}}"#
+    )
+}
+
+fn output(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A one-shot HTTP server: answers 200 and hands back the request body.
+fn webhook() -> (String, thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks/sec", listener.local_addr().unwrap());
+    let handle = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        (&stream)
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+        String::from_utf8(body).unwrap()
+    });
+    (url, handle)
+}
+
+/// A one-shot SMTP server speaking just enough of RFC 5321; returns the DATA.
+fn smtp() -> (String, thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let handle = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut out = stream;
+        out.write_all(b"220 test ESMTP\r\n").unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if in_data {
+                if line == ".\r\n" {
+                    in_data = false;
+                    out.write_all(b"250 queued\r\n").unwrap();
+                } else {
+                    data.push_str(&line);
+                }
+                continue;
+            }
+            let reply: &[u8] = match line.get(..4).unwrap_or("") {
+                "EHLO" => b"250-test\r\n250 8BITMIME\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    out.write_all(b"221 bye\r\n").unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            out.write_all(reply).unwrap();
+        }
+        data
+    });
+    (address, handle)
+}
+
+#[test]
+fn cases_group_alerts_keep_a_timeline_and_export_a_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let alerts = dir.path().join("alerts.jsonl");
+    let lines = [
+        alert("r1", "arn:aws:iam::1:user/eve", "mallory", 1),
+        alert("r2", "arn:aws:iam::1:user/eve", "bob", 20),
+        alert("r3", "arn:aws:iam::1:user/zed", "bob", 25),
+        "not json".to_string(),
+        alert("r1", "arn:aws:iam::1:user/eve", "mallory", 1),
+    ];
+    std::fs::write(&alerts, lines.join("\n")).unwrap();
+    let imported = run(parapet()
+        .args(["case", "import"])
+        .arg(&alerts)
+        .arg("--db")
+        .arg(&db));
+    assert_eq!(
+        imported.status.code(),
+        Some(2),
+        "a line that is not an alert is reported"
+    );
+    let text = output(&imported);
+    assert!(
+        text.contains("alerts.jsonl:4: not an alert")
+            && text.contains("3 alerts added, 1 cases opened, 1 lines not read"),
+        "{text}"
+    );
+    let update = run(parapet()
+        .args([
+            "case",
+            "update",
+            "1",
+            "--status",
+            "triage",
+            "--assignee",
+            "alice",
+            "--note",
+            "key rotated?",
+            "--as",
+            "alice",
+            "--db",
+        ])
+        .arg(&db));
+    assert!(update.status.success(), "{}", output(&update));
+    let bad = run(parapet()
+        .args(["case", "update", "1", "--status", "closed", "--db"])
+        .arg(&db));
+    assert!(
+        output(&bad).contains("expected one of new, triage, contained, resolved, false_positive")
+    );
+    let shown = output(&run(parapet().args(["case", "show", "1", "--db"]).arg(&db)));
+    assert!(
+        shown.contains("status triage, severity high, assignee alice")
+            && shown.contains("note      alice      key rotated?"),
+        "{shown}"
+    );
+    let bundle: Value =
+        sonic_rs::from_slice(&run(parapet().args(["case", "export", "1", "--db"]).arg(&db)).stdout)
+            .unwrap();
+    assert_eq!(
+        bundle["alerts"].as_array().unwrap().len(),
+        3,
+        "zed joined eve's case through bob"
+    );
+    assert_eq!(bundle["alerts"][0]["raw"]["eventID"].as_str(), Some("e1"));
+}
+
+#[test]
+fn invalid_playbooks_are_named_by_file_step_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.yml");
+    std::fs::write(&file, "id: bad\nname: bad\ntrigger: {rules: [r1]}\nsteps:\n  - id: a\n    action: aws.ec2.stopp\n  - id: b\n    action: notify.webhook\n    with: {url: x}\n").unwrap();
+    let checked = run(parapet().args(["respond", "validate"]).arg(&file));
+    assert_eq!(checked.status.code(), Some(2));
+    let text = output(&checked);
+    assert!(
+        text.contains("bad.yml: steps[0].action: unknown action `aws.ec2.stopp`; expected one of"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.yml: steps[1].with.text: missing"),
+        "{text}"
+    );
+    let listed = output(&run(parapet().args(["respond", "playbooks"])));
+    for id in [
+        "compromised-access-key",
+        "backdoor-iam-principal",
+        "cloudtrail-tampering",
+        "public-data-exposure",
+        "security-group-open-to-world",
+    ] {
+        assert!(listed.contains(id), "{listed}");
+    }
+    assert!(output(&run(parapet().args(["respond", "actions"])))
+        .contains("IAM: iam:ListAccessKeys, iam:UpdateAccessKey"));
+}
+
+#[test]
+fn enrichment_and_notifications_run_and_dry_runs_send_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let alerts = dir.path().join("alerts.jsonl");
+    std::fs::write(
+        &alerts,
+        alert("r1", "arn:aws:iam::1:user/eve", "mallory", 1),
+    )
+    .unwrap();
+    assert!(run(parapet()
+        .args(["case", "import"])
+        .arg(&alerts)
+        .arg("--db")
+        .arg(&db))
+    .status
+    .success());
+    let allow = dir.path().join("allow.txt");
+    std::fs::write(&allow, "# offices\n198.51.100.0/24\n").unwrap();
+    let (url, hook) = webhook();
+    let (server, mail) = smtp();
+    let playbook = dir.path().join("tell.yml");
+    std::fs::write(&playbook, format!(
+        "id: tell\nname: tell\ntrigger: {{rules: [r1]}}\nsteps:\n  - id: office\n    action: enrich.ip_allowlist\n    with: {{ip: \"{{{{ alert.source_ip }}}}\", list: \"{}\"}}\n  - id: hook\n    action: notify.webhook\n    when: \"{{{{ steps.office.output.allowed }}}} == false\"\n    with: {{url: \"{url}\", format: slack, text: \"case {{{{ case.id }}}}: {{{{ alert.rule_title }}}} from {{{{ alert.source_ip }}}}\"}}\n  - id: mail\n    action: notify.email\n    with: {{smtp: \"{server}\", from: parapet@example.com, to: \"soc@example.com\", subject: \"case {{{{ case.id }}}}\", text: \"{{{{ alert.actor }}}}\"}}\n",
+        allow.display()
+    )).unwrap();
+    let dry = run(parapet()
+        .args([
+            "respond",
+            "run",
+            "--case",
+            "1",
+            "--no-default-playbooks",
+            "--playbooks",
+        ])
+        .arg(&playbook)
+        .arg("--db")
+        .arg(&db));
+    assert!(dry.status.success(), "{}", output(&dry));
+    assert!(
+        output(&dry).contains("hook         notify.webhook                   Planned"),
+        "{}",
+        output(&dry)
+    );
+    let executed = run(parapet()
+        .args([
+            "respond",
+            "run",
+            "--case",
+            "1",
+            "--execute",
+            "--no-default-playbooks",
+            "--playbooks",
+        ])
+        .arg(&playbook)
+        .arg("--db")
+        .arg(&db));
+    assert!(executed.status.success(), "{}", output(&executed));
+    let body: Value = sonic_rs::from_str(&hook.join().unwrap()).unwrap();
+    assert_eq!(
+        body["text"].as_str(),
+        Some("case 1: Rule r1 from 203.0.113.9")
+    );
+    let message = mail.join().unwrap();
+    assert!(
+        message.contains("Subject: case 1") && message.contains("arn:aws:iam::1:user/eve"),
+        "{message}"
+    );
+}
