@@ -253,3 +253,102 @@ fn bundled_playbooks_contain_exactly_what_they_planned() {
     expected["security_groups"]["web"] = before["security_groups"]["web"].clone();
     assert_eq!(canonical(&state(&moto)), canonical(&expected));
 }
+
+/// The actions the bundled playbooks did not exercise above, in one custom
+/// playbook: quarantine, evidence snapshots, role sessions, console
+/// password, Block Public Access; then rollback of what can be undone.
+#[test]
+fn the_other_contain_actions_change_exactly_their_targets_and_roll_back() {
+    let moto = Moto::start();
+    let ids: Value = sonic_rs::from_str(&moto.seed_with("seed_respond.py", "seed")).unwrap();
+    let instance = ids["instance"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let alert = format!(
+        r#"{{"rule_id":"drill","rule_title":"drill","level":"high","event_id":"e1","event_time":"2026-11-20T10:00:00Z","actor":"arn:aws:iam::123456789012:user/intruder","raw":{{"instance":"{instance}"}}}}"#
+    );
+    std::fs::write(dir.path().join("a.jsonl"), alert).unwrap();
+    assert!(run(parapet()
+        .args(["case", "import"])
+        .arg(dir.path().join("a.jsonl"))
+        .arg("--db")
+        .arg(&db))
+    .status
+    .success());
+    let playbook = dir.path().join("drill.yml");
+    std::fs::write(&playbook, "id: drill\nname: drill\ntrigger: {rules: [drill]}\nmax_changes: 8\nsteps:\n  - {id: quarantine, action: aws.ec2.quarantine_instance, with: {instance_id: \"{{ alert.raw.instance }}\"}}\n  - {id: evidence, action: aws.ec2.snapshot_volumes, with: {instance_id: \"{{ alert.raw.instance }}\"}}\n  - {id: sessions, action: aws.iam.revoke_role_sessions, with: {role: ci-role}}\n  - {id: password, action: aws.iam.delete_login_profile, with: {user: mallory}}\n  - {id: bucket, action: aws.s3.block_public_access, with: {bucket: exposed-data}}\n").unwrap();
+    let drill = |execute: bool| {
+        let mut args = vec![
+            "respond",
+            "run",
+            "--case",
+            "1",
+            "--no-default-playbooks",
+            "--playbooks",
+            playbook.to_str().unwrap(),
+        ];
+        if execute {
+            args.push("--execute");
+        }
+        parapet_aws(&moto, &db, &args)
+    };
+    let before = state(&moto);
+    let plan = drill(false);
+    assert!(plan.status.success(), "{}", text(&plan));
+    assert!(
+        same(&state(&moto), &before),
+        "a dry run changed the emulator:\n{}",
+        text(&plan)
+    );
+    let done = drill(true);
+    assert!(done.status.success(), "{}", text(&done));
+    let after = state(&moto);
+    let mut expected = before.clone();
+    expected["instances"][instance.as_str()] = sonic_rs::json!(["parapet-quarantine"]);
+    expected["security_groups"]["parapet-quarantine"] = sonic_rs::json!([]);
+    expected["roles"]["ci-role"] = sonic_rs::json!(["AWSRevokeOlderSessions"]);
+    expected["users"]["mallory"]["login_profile"] = sonic_rs::json!(false);
+    expected["bucket_pab"] = sonic_rs::json!({"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true});
+    // The evidence snapshots are new: one per attached volume, not shared.
+    let new_snapshots: Vec<(String, String)> = after["snapshots"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(id, _)| before["snapshots"].get(*id).is_none())
+        .map(|(id, v)| (id.to_string(), canonical(v)))
+        .collect();
+    assert!(
+        !new_snapshots.is_empty() && new_snapshots.iter().all(|(_, v)| v == "[]"),
+        "{new_snapshots:?}\n{}",
+        text(&done)
+    );
+    for (id, _) in &new_snapshots {
+        expected["snapshots"].insert(id, sonic_rs::json!([]));
+    }
+    assert_eq!(canonical(&after), canonical(&expected), "\n{}", text(&done));
+
+    let run_id = text(&done)
+        .split("run ")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .to_string();
+    let undo = parapet_aws(&moto, &db, &["respond", "rollback", &run_id, "--execute"]);
+    assert!(undo.status.success(), "{}", text(&undo));
+    assert!(
+        text(&undo).contains("cannot be rolled back"),
+        "the password: {}",
+        text(&undo)
+    );
+    expected["instances"][instance.as_str()] = before["instances"][instance.as_str()].clone();
+    expected["roles"]["ci-role"] = sonic_rs::json!([]);
+    expected["bucket_pab"] = sonic_rs::Value::new();
+    assert_eq!(
+        canonical(&state(&moto)),
+        canonical(&expected),
+        "\n{}",
+        text(&undo)
+    );
+}

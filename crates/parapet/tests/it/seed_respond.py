@@ -27,6 +27,9 @@ def seed():
     keys = {u: iam.create_access_key(UserName=u)["AccessKey"]["AccessKeyId"]
             for u in ["mallory", "deploy-bot", "bystander"]}
     iam.create_login_profile(UserName="mallory", Password="Correct-Horse-9")
+    iam.create_role(RoleName="ci-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
     s3.create_bucket(Bucket="trail-logs")
     s3.create_bucket(Bucket="exposed-data")
     ct.create_trail(Name="main-trail", S3BucketName="trail-logs")
