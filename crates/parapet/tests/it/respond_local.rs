@@ -264,3 +264,61 @@ fn enrichment_and_notifications_run_and_dry_runs_send_nothing() {
         "{message}"
     );
 }
+
+/// Enrichment reads the lake and the inventory the other commands wrote,
+/// and later steps see what it found.
+#[test]
+fn enrichment_reads_the_lake_and_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let lake = dir.path().join("lake");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/logs");
+    let ingested = run(parapet()
+        .arg("ingest")
+        .arg(&samples)
+        .arg("--lake")
+        .arg(&lake));
+    assert!(ingested.status.success(), "{}", output(&ingested));
+    let alerts = dir.path().join("alerts.jsonl");
+    std::fs::write(
+        &alerts,
+        alert("r1", "arn:aws:iam::1:user/eve", "mallory", 1).replace("203.0.113.9", "203.0.113.50"),
+    )
+    .unwrap();
+    assert!(run(parapet()
+        .args(["case", "import"])
+        .arg(&alerts)
+        .arg("--db")
+        .arg(&db))
+    .status
+    .success());
+    let (url, hook) = webhook();
+    let playbook = dir.path().join("look.yml");
+    std::fs::write(&playbook, format!(
+        "id: look\nname: look\ntrigger: {{rules: [r1]}}\nsteps:\n  - id: activity\n    action: enrich.activity\n    with: {{ip: \"{{{{ alert.source_ip }}}}\"}}\n  - id: asset\n    action: enrich.inventory\n    with: {{resource: \"{{{{ alert.raw.requestParameters.userName }}}}\"}}\n  - id: hook\n    action: notify.webhook\n    with: {{url: \"{url}\", text: \"{{{{ steps.activity.output.events }}}} events, in inventory: {{{{ steps.asset.output.found }}}}\"}}\n"
+    )).unwrap();
+    let ran = run(parapet()
+        .args([
+            "respond",
+            "run",
+            "--case",
+            "1",
+            "--execute",
+            "--no-default-playbooks",
+            "--playbooks",
+        ])
+        .arg(&playbook)
+        .arg("--lake")
+        .arg(&lake)
+        .arg("--db")
+        .arg(&db));
+    assert!(ran.status.success(), "{}", output(&ran));
+    let body: Value = sonic_rs::from_str(&hook.join().unwrap()).unwrap();
+    let text = body["text"].as_str().unwrap().to_string();
+    let events: u64 = text.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(
+        events >= 4,
+        "the sample logs hold 203.0.113.50 in several sources: {text}"
+    );
+    assert!(text.ends_with("in inventory: false"), "{text}");
+}
