@@ -144,6 +144,10 @@ pub struct RespondRunArgs {
     /// Act. Without it nothing changes: the plan is printed and recorded.
     #[arg(long)]
     pub execute: bool,
+    /// `text`, or `json`: one object per run (id, playbook, execute, and
+    /// the report: each step's status, parameters, changes and rollback).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
     /// Values playbooks read as `{{ run.NAME }}` (e.g. webhook=https://...).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,

@@ -199,6 +199,7 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
     let who = who(&args.who);
     let mut result = Outcome::Clean;
     let mut ran = 0;
+    let mut reports: Vec<Value> = Vec::new();
     for playbook in playbooks
         .iter()
         .filter(|p| args.only.as_ref().is_none_or(|only| &p.id == only))
@@ -230,7 +231,11 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
             };
             run_playbook(playbook, input, &mut executor, &mut journal)
         };
-        print_report(&run_id, playbook, &report, args.execute)?;
+        if args.format == "json" {
+            reports.push(json!({"run": run_id, "playbook": playbook.id, "execute": args.execute, "report": report}));
+        } else {
+            print_report(&run_id, playbook, &report, args.execute)?;
+        }
         save(
             &mut store,
             &run_id,
@@ -242,7 +247,7 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
             Vec::new(),
             &started,
         )?;
-        if report.status == RunStatus::AwaitingApproval {
+        if report.status == RunStatus::AwaitingApproval && args.format != "json" {
             if let Some(step) = report.steps.last() {
                 println!("  waiting: `parapet case approve {} --run {run_id} --step {}`, then `parapet respond resume {run_id} --execute`", args.case, step.id);
             }
@@ -251,7 +256,9 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
             result = Outcome::Errors;
         }
     }
-    if ran == 0 {
+    if args.format == "json" {
+        println!("{}", sonic_rs::to_string_pretty(&reports)?);
+    } else if ran == 0 {
         println!(
             "no playbook is triggered by the alerts of case {}",
             args.case

@@ -239,6 +239,31 @@ fn enrichment_and_notifications_run_and_dry_runs_send_nothing() {
         "{}",
         output(&dry)
     );
+    let json = run(parapet()
+        .args([
+            "respond",
+            "run",
+            "--case",
+            "1",
+            "--format",
+            "json",
+            "--no-default-playbooks",
+            "--playbooks",
+        ])
+        .arg(&playbook)
+        .arg("--db")
+        .arg(&db));
+    let reports: Value =
+        sonic_rs::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}: {}", output(&json)));
+    assert_eq!(reports[0]["playbook"].as_str(), Some("tell"));
+    assert_eq!(
+        reports[0]["report"]["steps"][1]["status"]["status"].as_str(),
+        Some("planned")
+    );
+    assert_eq!(
+        reports[0]["report"]["steps"][0]["output"]["allowed"].as_bool(),
+        Some(false)
+    );
     let executed = run(parapet()
         .args([
             "respond",
