@@ -252,6 +252,32 @@ fn bundled_playbooks_contain_exactly_what_they_planned() {
     assert!(rollback.status.success(), "{}", text(&rollback));
     expected["security_groups"]["web"] = before["security_groups"]["web"].clone();
     assert_eq!(canonical(&state(&moto)), canonical(&expected));
+
+    // Rolling back the other executed runs restores the key, the policy and the share.
+    for playbook in ["backdoor-iam-principal", "public-data-exposure"] {
+        let first = bundle["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["playbook"].as_str() == Some(playbook) && r["execute"].as_bool() == Some(true)
+            })
+            .unwrap();
+        let undo = parapet_aws(
+            &moto,
+            &db,
+            &[
+                "respond",
+                "rollback",
+                first["id"].as_str().unwrap(),
+                "--execute",
+            ],
+        );
+        assert!(undo.status.success(), "{}", text(&undo));
+    }
+    expected["users"]["mallory"] = before["users"]["mallory"].clone();
+    expected["snapshots"] = before["snapshots"].clone();
+    assert_eq!(canonical(&state(&moto)), canonical(&expected));
 }
 
 /// The actions the bundled playbooks did not exercise above, in one custom
