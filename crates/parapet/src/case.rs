@@ -48,88 +48,121 @@ fn open_cases(store: &Store) -> Result<Vec<OpenCase>> {
     Ok(out)
 }
 
-pub fn import(args: CaseImportArgs) -> Result<Outcome> {
-    let mut store = open_store(&args.store)?;
-    let mut open = open_cases(&store)?;
-    let (mut added, mut opened, mut bad) = (0, 0, 0);
-    for path in &args.alerts {
-        for (n, line) in read_lines(path)?.lines().enumerate() {
-            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-            if line.trim().is_empty() {
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub added: usize,
+    pub opened: usize,
+    pub bad: usize,
+}
+
+/// Groups alert records (Parapet's JSON alert lines) into cases; `label`
+/// and the line number name a record that is not one.
+pub fn import_alerts<'a>(
+    store: &mut Store,
+    lines: impl Iterator<Item = (String, usize, &'a str)>,
+    window: i64,
+) -> Result<Imported> {
+    let mut open = open_cases(store)?;
+    let mut done = Imported::default();
+    for (label, n, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let alert: Value = match sonic_rs::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("parapet case import: {label}:{n}: not an alert: {e}");
+                done.bad += 1;
                 continue;
             }
-            let alert: Value = match sonic_rs::from_str(&line) {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!(
-                        "parapet case import: {}:{}: not an alert: {e}",
-                        path.display(),
-                        n + 1
-                    );
-                    bad += 1;
-                    continue;
-                }
-            };
-            let facts = alert_facts(&alert);
-            if facts.rule_id.is_empty() {
-                eprintln!("parapet case import: {}:{}: no `rule_id`; expected parapet detect --format jsonl output", path.display(), n + 1);
-                bad += 1;
-                continue;
+        };
+        let facts = alert_facts(&alert);
+        if facts.rule_id.is_empty() {
+            eprintln!("parapet case import: {label}:{n}: no `rule_id`; expected parapet detect --format jsonl output");
+            done.bad += 1;
+            continue;
+        }
+        let now = now_rfc3339();
+        let case = match assign_case(&facts, &open, window) {
+            Some(id) => id,
+            None => {
+                done.opened += 1;
+                let title = format!(
+                    "{} ({})",
+                    facts.title,
+                    facts
+                        .identity
+                        .as_deref()
+                        .or(facts.resource.as_deref())
+                        .unwrap_or("unknown identity")
+                );
+                let id = store.create_case(
+                    &title,
+                    facts.identity.as_deref(),
+                    facts.resource.as_deref(),
+                    &now,
+                )?;
+                open.push(OpenCase {
+                    id,
+                    ..OpenCase::default()
+                });
+                id
             }
-            let now = now_rfc3339();
-            let case = match assign_case(&facts, &open, args.window) {
-                Some(id) => id,
-                None => {
-                    opened += 1;
-                    let title = format!(
-                        "{} ({})",
-                        facts.title,
-                        facts
-                            .identity
-                            .as_deref()
-                            .or(facts.resource.as_deref())
-                            .unwrap_or("unknown identity")
-                    );
-                    let id = store.create_case(
-                        &title,
-                        facts.identity.as_deref(),
-                        facts.resource.as_deref(),
-                        &now,
-                    )?;
-                    open.push(OpenCase {
-                        id,
-                        ..OpenCase::default()
-                    });
-                    id
-                }
-            };
-            if let Some(entry) = open.iter_mut().find(|c| c.id == case) {
-                entry.absorb(&facts);
-            }
-            let event_id = alert
-                .get("event_id")
-                .and_then(|v| v.as_str())
-                .map_or_else(|| format!("{}:{}", path.display(), n + 1), str::to_string);
-            let time = alert
-                .get("event_time")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            let new = NewAlert {
-                rule_id: &facts.rule_id,
-                event_id: &event_id,
-                time: &time,
-                time_ms: facts.time,
-                severity: facts.level.as_str(),
-                json: &line,
-            };
-            if store.add_case_alert(case, &new, &now)? {
-                added += 1;
-            }
+        };
+        if let Some(entry) = open.iter_mut().find(|c| c.id == case) {
+            entry.absorb(&facts);
+        }
+        let event_id = alert
+            .get("event_id")
+            .and_then(|v| v.as_str())
+            .map_or_else(|| format!("{label}:{n}"), str::to_string);
+        let time = alert
+            .get("event_time")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let new = NewAlert {
+            rule_id: &facts.rule_id,
+            event_id: &event_id,
+            time: &time,
+            time_ms: facts.time,
+            severity: facts.level.as_str(),
+            json: line,
+        };
+        if store.add_case_alert(case, &new, &now)? {
+            done.added += 1;
         }
     }
-    println!("{added} alerts added, {opened} cases opened, {bad} lines not read");
-    Ok(if bad > 0 {
+    Ok(done)
+}
+
+pub fn import(args: CaseImportArgs) -> Result<Outcome> {
+    let mut store = open_store(&args.store)?;
+    let mut total = Imported::default();
+    for path in &args.alerts {
+        let mut lines = Vec::new();
+        for line in read_lines(path)?.lines() {
+            lines.push(line.with_context(|| format!("cannot read {}", path.display()))?);
+        }
+        let label = path.display().to_string();
+        let done = import_alerts(
+            &mut store,
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (label.clone(), i + 1, l.as_str())),
+            args.window,
+        )?;
+        total.added += done.added;
+        total.opened += done.opened;
+        total.bad += done.bad;
+    }
+    println!(
+        "{} alerts added, {} cases opened, {} lines not read",
+        total.added, total.opened, total.bad
+    );
+    Ok(if total.bad > 0 {
         Outcome::Errors
     } else {
         Outcome::Clean

@@ -50,7 +50,8 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
             since: args.since,
             until: args.until,
         },
-        raw: args.raw,
+        // Cases keep the raw events with their alerts.
+        raw: args.raw || args.cases,
         min_level: args.min_level,
         threads: args.threads.unwrap_or_else(default_threads),
     };
@@ -62,9 +63,15 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let mut writer = AlertWriter::new(io::BufWriter::new(io::stdout().lock()), format);
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
     let mut failing = false;
+    let mut for_cases: Vec<String> = Vec::new();
     let mut sink = |alert: &Alert| {
         *by_level.entry(alert.rule.level).or_default() += 1;
         failing |= alert.rule.level >= args.fail_on;
+        if args.cases {
+            for_cases.push(
+                sonic_rs::to_string(&parapet_report::alert_to_json(alert)).unwrap_or_default(),
+            );
+        }
         writer.write(alert)
     };
     let result = pipeline::run(&inputs, &config, &mut sink, &mut report);
@@ -72,6 +79,19 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         return Err(anyhow::Error::new(error).context("cannot write alerts"));
     }
     writer.finish().context("cannot write alerts")?;
+    if args.cases {
+        let mut store = crate::inventory::open_store(&args.store)?;
+        let lines = for_cases
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ("detect".to_string(), i + 1, l.as_str()));
+        let done = crate::case::import_alerts(&mut store, lines, args.case_window)?;
+        let _ = writeln!(
+            stderr,
+            "parapet detect: {} alerts into cases ({} cases opened); see `parapet case list`",
+            done.added, done.opened
+        );
+    }
 
     let input_errors = result.stats.input_errors + discovery_errors.len() as u64;
     for (source, count) in &shown {

@@ -347,3 +347,30 @@ fn enrichment_reads_the_lake_and_the_inventory() {
     );
     assert!(text.ends_with("in inventory: false"), "{text}");
 }
+
+#[test]
+fn detect_opens_cases_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let log = dir.path().join("trail.json");
+    std::fs::write(&log, r#"{"Records":[{"eventVersion":"1.09","eventTime":"2026-11-20T10:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","eventID":"ev-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/deploy-bot","userName":"deploy-bot","accountId":"123456789012"},"requestParameters":{"name":"main-trail"}}]}"#).unwrap();
+    let detected = run(parapet()
+        .arg("detect")
+        .arg(&log)
+        .args(["--format", "jsonl", "--cases", "--db"])
+        .arg(&db));
+    assert!(
+        output(&detected).contains("alerts into cases (1 cases opened)"),
+        "{}",
+        output(&detected)
+    );
+    let listed = output(&run(parapet().args(["case", "list", "--db"]).arg(&db)));
+    assert!(
+        listed.contains("CloudTrail") && listed.lines().count() == 2,
+        "{listed}"
+    );
+    let bundle: Value =
+        sonic_rs::from_slice(&run(parapet().args(["case", "export", "1", "--db"]).arg(&db)).stdout)
+            .unwrap();
+    assert_eq!(bundle["alerts"][0]["raw"]["eventID"].as_str(), Some("ev-1"));
+}
