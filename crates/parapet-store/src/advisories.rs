@@ -64,19 +64,9 @@ pub struct AdvisoryDb {
 impl AdvisoryDb {
     /// Opens (creating) the advisory database at `path`.
     pub fn open(path: &Path) -> Result<AdvisoryDb, StoreError> {
-        let open_error = |source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_error)?;
-        conn.execute_batch(SCHEMA).map_err(open_error)?;
-        Ok(AdvisoryDb { conn })
+        Ok(AdvisoryDb {
+            conn: crate::snapshots::open_database(path, &[SCHEMA])?,
+        })
     }
 
     /// Adds or replaces advisories in one transaction; an advisory already

@@ -55,24 +55,33 @@ pub struct Store {
     pub(crate) conn: Connection,
 }
 
+/// Opens (creating) a SQLite file in WAL mode with foreign keys on, and
+/// creates what `schemas` declare.
+pub(crate) fn open_database(path: &Path, schemas: &[&str]) -> Result<Connection, StoreError> {
+    let open_error = |source| StoreError::Open {
+        path: path.display().to_string(),
+        source,
+    };
+    let conn = Connection::open(path).map_err(open_error)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(open_error)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open_error)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open_error)?;
+    for schema in schemas {
+        conn.execute_batch(schema).map_err(open_error)?;
+    }
+    Ok(conn)
+}
+
 impl Store {
     /// Opens (creating) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let open_error = |source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_error)?;
-        conn.execute_batch(SCHEMA).map_err(open_error)?;
-        conn.execute_batch(crate::findings::SCHEMA)
-            .map_err(open_error)?;
-        conn.execute_batch(crate::cases::SCHEMA)
-            .map_err(open_error)?;
-        Ok(Store { conn })
+        let schemas = [SCHEMA, crate::findings::SCHEMA, crate::cases::SCHEMA];
+        Ok(Store {
+            conn: open_database(path, &schemas)?,
+        })
     }
 
     /// Stores a snapshot and its resources in one transaction; returns its id.
