@@ -292,14 +292,19 @@ fn run_step(
             outcome.changes = result.changes;
             outcome.rollback = result.rollback;
             outcome.status = StepStatus::Done;
-            let _ = audit(
+            // The action happened; a trail that lost its record stops the run.
+            if let Err(e) = audit(
                 journal,
                 input,
                 &outcome,
                 spec,
                 Phase::After,
                 Some("ok".into()),
-            );
+            ) {
+                outcome.status = StepStatus::Failed(format!(
+                    "done, but the audit record after it was not written: {e}"
+                ));
+            }
             outcome
         }
         Err(e) => failed(outcome, journal, input, spec, e),

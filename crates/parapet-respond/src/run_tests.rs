@@ -222,3 +222,51 @@ fn a_failing_step_stops_unless_it_says_continue_and_unset_references_fail() {
         .iter()
         .any(|r| r.result.as_deref() == Some("failed: AccessDenied")));
 }
+
+/// Refuses every record after the first `allow`.
+struct Flaky {
+    allow: usize,
+}
+
+impl Journal for Flaky {
+    fn audit(&mut self, _: &AuditRecord) -> Result<(), String> {
+        if self.allow == 0 {
+            return Err("disk full".into());
+        }
+        self.allow -= 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn no_action_without_its_audit_records() {
+    let steps = "  - id: a\n    action: aws.iam.delete_login_profile\n    with: {user: carol}\n  - id: b\n    action: aws.iam.delete_login_profile\n    with: {user: dave}\n";
+    let mut exec = Recorder::default();
+    let report = run_playbook(
+        &playbook(steps, 5),
+        input(true, &[], &[]),
+        &mut exec,
+        &mut Flaky { allow: 0 },
+    );
+    assert!(
+        exec.executed.is_empty(),
+        "nothing acts before its record is written"
+    );
+    assert!(
+        matches!(&report.steps[0].status, StepStatus::Failed(m) if m.contains("action not attempted"))
+    );
+
+    let mut exec = Recorder::default();
+    let report = run_playbook(
+        &playbook(steps, 5),
+        input(true, &[], &[]),
+        &mut exec,
+        &mut Flaky { allow: 1 },
+    );
+    assert_eq!(exec.executed, ["aws.iam.delete_login_profile(carol)"]);
+    assert!(
+        matches!(&report.steps[0].status, StepStatus::Failed(m) if m.contains("done, but the audit record after it was not written"))
+    );
+    assert_eq!(report.status, RunStatus::Failed);
+    assert_eq!(report.steps.len(), 1, "the run stops");
+}

@@ -42,6 +42,36 @@ impl VulnError {
         }
     }
 
+    /// The same error with its file named from `root` (a folder scan
+    /// reads files by their path inside the folder).
+    pub fn under(self, root: &str) -> VulnError {
+        let join = |file: String| {
+            if file.starts_with('/') || root.is_empty() || file.starts_with(root) {
+                file
+            } else {
+                format!("{}/{file}", root.trim_end_matches('/'))
+            }
+        };
+        match self {
+            VulnError::Advisory { file, reason } => VulnError::Advisory {
+                file: join(file),
+                reason,
+            },
+            VulnError::Parse { file, reason } => VulnError::Parse {
+                file: join(file),
+                reason,
+            },
+            VulnError::Refused { file, reason } => VulnError::Refused {
+                file: join(file),
+                reason,
+            },
+            VulnError::Io { file, source } => VulnError::Io {
+                file: join(file),
+                source,
+            },
+        }
+    }
+
     pub fn io(file: &str, source: std::io::Error) -> VulnError {
         VulnError::Io {
             file: file.to_string(),

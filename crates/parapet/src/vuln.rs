@@ -168,6 +168,12 @@ pub fn scan(args: ScanVulnArgs, target: Target) -> Result<Outcome> {
     for error in &inventory.errors {
         eprintln!("parapet scan: {error}");
     }
+    if inventory.packages.is_empty() && !inventory.errors.is_empty() {
+        bail!(
+            "{}: nothing could be scanned (the errors above)",
+            args.path.display()
+        );
+    }
     let db = load_db(&vuln_db_path(&args.db)?, &inventory.packages)?;
     let mut findings = db.match_all(&inventory.packages);
     for vex in &args.vex {

@@ -46,7 +46,15 @@ pub fn scan_path(path: &Path, limits: &Limits) -> Result<Inventory, VulnError> {
             set.put(name, kind, bytes, None, limits);
         }
     }
-    Ok(set.into_inventory())
+    let mut inventory = set.into_inventory();
+    if meta.is_dir() {
+        inventory.errors = inventory
+            .errors
+            .into_iter()
+            .map(|e| e.under(&label))
+            .collect();
+    }
+    Ok(inventory)
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, VulnError> {

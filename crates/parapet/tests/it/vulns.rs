@@ -422,3 +422,35 @@ fn an_image_archive_reports_the_layer_of_each_package() {
         "target, five Debian packages, jinja2"
     );
 }
+
+#[test]
+fn nothing_readable_is_an_error_naming_the_file_not_a_clean_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let project = dir.path().join("only-bad");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("Cargo.lock"),
+        "[[package]]\nname = \"x\"\nversion = \n",
+    )
+    .unwrap();
+    let output = run(parapet()
+        .args(["scan", "fs"])
+        .arg(&project)
+        .arg("--vuln-db")
+        .arg(&db));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        output.stdout.is_empty(),
+        "no `No vulnerabilities.` for input never read"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{}/Cargo.lock: TOML parse error at line 3",
+            project.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing could be scanned"), "{stderr}");
+}
