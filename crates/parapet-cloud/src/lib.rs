@@ -22,6 +22,7 @@ mod s3_account;
 mod secrets;
 mod security_services;
 mod services;
+pub mod tls;
 
 pub use collect::{
     collect_aws, collect_aws_account, organization_accounts, AwsOptions, CollectError, Collection,

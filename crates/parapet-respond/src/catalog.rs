@@ -3,6 +3,8 @@
 //! rolled back. The engine validates and plans with this table; the
 //! implementations live at the edge (the cloud crate, the binary).
 
+use std::collections::BTreeMap;
+
 /// What a step does to the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
@@ -19,6 +21,9 @@ pub struct ParamSpec {
     pub name: &'static str,
     pub required: bool,
     pub help: &'static str,
+    /// A URL whose path is a credential (Slack-style webhooks): reports and
+    /// audit records keep only its scheme and host.
+    pub secret_path: bool,
 }
 
 const fn req(name: &'static str, help: &'static str) -> ParamSpec {
@@ -26,6 +31,16 @@ const fn req(name: &'static str, help: &'static str) -> ParamSpec {
         name,
         required: true,
         help,
+        secret_path: false,
+    }
+}
+
+const fn secret_url(name: &'static str, help: &'static str) -> ParamSpec {
+    ParamSpec {
+        name,
+        required: true,
+        help,
+        secret_path: true,
     }
 }
 
@@ -34,6 +49,7 @@ const fn opt(name: &'static str, help: &'static str) -> ParamSpec {
         name,
         required: false,
         help,
+        secret_path: false,
     }
 }
 
@@ -222,7 +238,10 @@ pub const ACTIONS: &[ActionSpec] = &[
         kind: ActionKind::Notify,
         summary: "POST a JSON message (generic, or Slack-compatible with format: slack)",
         params: &[
-            req("url", "http(s) URL"),
+            secret_url(
+                "url",
+                "https:// or http:// URL (its path is never shown or stored)",
+            ),
             req("text", "the message"),
             opt("format", "generic (default) or slack"),
         ],
@@ -239,11 +258,39 @@ pub const ACTIONS: &[ActionSpec] = &[
             req("to", "recipients, comma-separated"),
             req("subject", "subject"),
             req("text", "body"),
+            opt(
+                "tls",
+                "auto (STARTTLS when offered, default), starttls, implicit or none",
+            ),
+            opt("username", "AUTH PLAIN user (only over TLS)"),
+            opt("password_env", "environment variable holding the password"),
         ],
         permissions: &[],
         reversible: false,
     },
 ];
+
+impl ActionSpec {
+    /// The parameters as reports and audit records show them: a URL whose
+    /// path is a credential keeps only `scheme://host/…`.
+    pub fn shown_params(&self, params: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut shown = params.clone();
+        for spec in self.params.iter().filter(|p| p.secret_path) {
+            if let Some(value) = shown.get_mut(spec.name) {
+                *value = hide_url_path(value);
+            }
+        }
+        shown
+    }
+}
+
+fn hide_url_path(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].find(['/', '?', '#']) {
+        Some(end) => format!("{}/…", &url[..start + end]),
+        None => url.to_string(),
+    }
+}
 
 pub fn action(name: &str) -> Option<&'static ActionSpec> {
     ACTIONS.iter().find(|a| a.name == name)
@@ -255,4 +302,25 @@ pub fn action_names() -> String {
         .map(|a| a.name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn webhook_paths_are_hidden_in_what_is_shown() {
+        let hook = action("notify.webhook").unwrap();
+        let params = BTreeMap::from([
+            (
+                "url".to_string(),
+                "https://hooks.slack.com/services/T0/B0/tok?x=1".to_string(),
+            ),
+            ("text".to_string(), "hello".to_string()),
+        ]);
+        let shown = hook.shown_params(&params);
+        assert_eq!(shown["url"], "https://hooks.slack.com/…");
+        assert_eq!(shown["text"], "hello");
+        assert_eq!(hide_url_path("http://relay:8080"), "http://relay:8080");
+    }
 }

@@ -226,10 +226,11 @@ fn run_step(
             }
         }
     }
+    let mut params = BTreeMap::new();
     for (key, text) in &step.params {
         match render(text, context) {
             Ok(value) => {
-                outcome.params.insert(key.clone(), value);
+                params.insert(key.clone(), value);
             }
             Err(e) => {
                 outcome.status = StepStatus::Failed(format!("with.{key}: {e}"));
@@ -237,6 +238,7 @@ fn run_step(
             }
         }
     }
+    outcome.params = spec.shown_params(&params);
     // Only enrichment (reads) runs in a dry run; a notification is shown,
     // not sent. Contain steps plan first, to check the cap before anything
     // changes.
@@ -246,7 +248,7 @@ fn run_step(
         return outcome;
     }
     if spec.kind == ActionKind::Contain {
-        let plan = match executor.run(spec, &outcome.params, false) {
+        let plan = match executor.run(spec, &params, false) {
             Ok(plan) => plan,
             Err(e) => return failed(outcome, journal, input, spec, e),
         };
@@ -286,7 +288,7 @@ fn run_step(
         ));
         return outcome;
     }
-    match executor.run(spec, &outcome.params, true) {
+    match executor.run(spec, &params, true) {
         Ok(result) => {
             outcome.output = result.output;
             outcome.changes = result.changes;

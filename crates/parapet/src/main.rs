@@ -19,6 +19,7 @@ mod import;
 mod inventory;
 mod lake;
 mod license;
+mod notify;
 mod pipeline;
 mod raise;
 #[cfg(feature = "aws")]

@@ -3,18 +3,14 @@
 //! `parapet-cloud` (built with the `aws` feature).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, TcpStream};
+use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use parapet_respond::{ActionResult, ActionSpec, Change, Executor, Rollback};
 use parapet_store::Store;
 use sonic_rs::{json, Value};
 
 use crate::cli_respond::AwsTargetArgs;
-
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct LocalExecutor {
     pub store_path: PathBuf,
@@ -24,9 +20,9 @@ pub struct LocalExecutor {
     aws: Option<parapet_cloud::AwsResponder>,
 }
 
-type Params = BTreeMap<String, String>;
+pub(crate) type Params = BTreeMap<String, String>;
 
-fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
+pub(crate) fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
     params
         .get(name)
         .map(String::as_str)
@@ -190,130 +186,6 @@ fn in_cidr(ip: IpAddr, net: IpAddr, bits: u32) -> bool {
     }
 }
 
-/// POSTs JSON over HTTP/1.1 (plain http: an https URL needs a relay such
-/// as a local forwarder; the webhook's reply status is checked).
-fn post_webhook(params: &Params) -> Result<ActionResult, String> {
-    let url = param(params, "url")?;
-    let text = param(params, "text")?;
-    let rest = url.strip_prefix("http://").ok_or_else(|| format!("`{url}`: only http:// webhooks are sent directly in this version; put an https endpoint behind a local relay"))?;
-    let (authority, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
-    let body = match params.get("format").map(String::as_str) {
-        Some("slack") => json!({"text": text}),
-        _ => json!({"source": "parapet", "text": text}),
-    }
-    .to_string();
-    let address = if authority.contains(':') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
-    let mut stream = connect(&address)?;
-    let request = format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| format!("{url}: {e}"))?;
-    let mut reply = String::new();
-    stream
-        .take(64 << 10)
-        .read_to_string(&mut reply)
-        .map_err(|e| format!("{url}: {e}"))?;
-    let status = reply.split_whitespace().nth(1).unwrap_or("");
-    if !status.starts_with('2') {
-        return Err(format!(
-            "{url}: the webhook answered `{}`",
-            reply.lines().next().unwrap_or("nothing")
-        ));
-    }
-    Ok(ActionResult {
-        output: json!({"sent": true, "status": status}),
-        ..ActionResult::default()
-    })
-}
-
-fn connect(address: &str) -> Result<TcpStream, String> {
-    use std::net::ToSocketAddrs;
-    let addr = address
-        .to_socket_addrs()
-        .map_err(|e| format!("{address}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("{address}: no address"))?;
-    let stream =
-        TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| format!("{address}: {e}"))?;
-    stream
-        .set_read_timeout(Some(TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    stream
-        .set_write_timeout(Some(TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    Ok(stream)
-}
-
-/// Plain SMTP (an internal relay): EHLO, MAIL, RCPT, DATA, QUIT; every
-/// reply code checked.
-fn send_email(params: &Params) -> Result<ActionResult, String> {
-    let server = param(params, "smtp")?;
-    let from = param(params, "from")?;
-    let to: Vec<&str> = param(params, "to")?
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let subject = param(params, "subject")?.replace(['\r', '\n'], " ");
-    let text = param(params, "text")?;
-    let stream = connect(server)?;
-    let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
-    let mut writer = stream;
-    let mut expect = |code: &str, what: &str| -> Result<(), String> {
-        loop {
-            let mut line = String::new();
-            reader
-                .read_line(&mut line)
-                .map_err(|e| format!("{server}: {e}"))?;
-            if !line.starts_with(code) {
-                return Err(format!("{server}: {what}: `{}`", line.trim_end()));
-            }
-            if line.as_bytes().get(3) != Some(&b'-') {
-                return Ok(());
-            }
-        }
-    };
-    let mut say = |line: &str| {
-        writer
-            .write_all(format!("{line}\r\n").as_bytes())
-            .map_err(|e| format!("{server}: {e}"))
-    };
-    expect("220", "greeting")?;
-    say("EHLO parapet")?;
-    expect("250", "EHLO")?;
-    say(&format!("MAIL FROM:<{from}>"))?;
-    expect("250", "MAIL FROM")?;
-    for rcpt in &to {
-        say(&format!("RCPT TO:<{rcpt}>"))?;
-        expect("250", "RCPT TO")?;
-    }
-    say("DATA")?;
-    expect("354", "DATA")?;
-    let body: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with('.') {
-                format!(".{l}\r\n")
-            } else {
-                format!("{l}\r\n")
-            }
-        })
-        .collect();
-    say(&format!("From: {from}\r\nTo: {}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}.", to.join(", ")))?;
-    expect("250", "message")?;
-    say("QUIT")?;
-    Ok(ActionResult {
-        output: json!({"sent": true, "to": to}),
-        ..ActionResult::default()
-    })
-}
-
 impl Executor for LocalExecutor {
     fn run(
         &mut self,
@@ -325,8 +197,8 @@ impl Executor for LocalExecutor {
             "enrich.inventory" => self.inventory(params),
             "enrich.activity" => self.activity(params),
             "enrich.ip_allowlist" => self.allowlist(params),
-            "notify.webhook" => post_webhook(params),
-            "notify.email" => send_email(params),
+            "notify.webhook" => crate::notify::post_webhook(params),
+            "notify.email" => crate::notify::send_email(params),
             #[cfg(feature = "aws")]
             name if name.starts_with("aws.") => self.aws()?.run(action, params, execute),
             name => {

@@ -374,3 +374,148 @@ fn detect_opens_cases_itself() {
             .unwrap();
     assert_eq!(bundle["alerts"][0]["raw"]["eventID"].as_str(), Some("ev-1"));
 }
+
+/// A TLS peer written in Python (its own ssl module and a private CA it
+/// makes): an https webhook and an SMTP server that offers STARTTLS and
+/// AUTH PLAIN only after it.
+#[cfg(feature = "aws")]
+struct TlsPeer {
+    child: std::process::Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    ca: std::path::PathBuf,
+    https_port: u16,
+    smtp_port: u16,
+}
+
+#[cfg(feature = "aws")]
+impl TlsPeer {
+    fn start(dir: &std::path::Path) -> TlsPeer {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls_peer.py");
+        let mut child = std::process::Command::new(crate::venv().join("bin/python"))
+            .arg(script)
+            .arg(dir)
+            .args(["soc-bot", "s3cr3t-pa55"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python from .venv (run .ci/run to create it)");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ready = lines.next().unwrap().unwrap();
+        let ports: Vec<u16> = ready
+            .split_whitespace()
+            .skip(1)
+            .map(|p| p.parse().unwrap())
+            .collect();
+        TlsPeer {
+            child,
+            lines,
+            ca: dir.join("ca.pem"),
+            https_port: ports[0],
+            smtp_port: ports[1],
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        sonic_rs::from_str(&self.lines.next().unwrap().unwrap()).unwrap()
+    }
+}
+
+#[cfg(feature = "aws")]
+impl Drop for TlsPeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// https webhooks and SMTP with STARTTLS + AUTH: sent when the CA is
+/// trusted (SSL_CERT_FILE), refused when it is not; the password comes
+/// from the environment and neither it nor the webhook's secret path shows
+/// in what parapet prints.
+#[cfg(feature = "aws")]
+#[test]
+fn notifications_go_over_tls_and_keep_their_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut peer = TlsPeer::start(dir.path());
+    let db = dir.path().join("parapet.db");
+    let alerts = dir.path().join("alerts.jsonl");
+    std::fs::write(
+        &alerts,
+        alert("r1", "arn:aws:iam::1:user/eve", "mallory", 1),
+    )
+    .unwrap();
+    assert!(run(parapet()
+        .args(["case", "import"])
+        .arg(&alerts)
+        .arg("--db")
+        .arg(&db))
+    .status
+    .success());
+    let playbook = dir.path().join("tell.yml");
+    std::fs::write(&playbook, format!(
+        "id: tell\nname: tell\ntrigger: {{rules: [r1]}}\nsteps:\n  - id: hook\n    action: notify.webhook\n    with: {{url: \"https://127.0.0.1:{}/services/T0/B0/hook-token-xyz\", format: slack, text: \"case {{{{ case.id }}}}\"}}\n  - id: mail\n    action: notify.email\n    with: {{smtp: \"127.0.0.1:{}\", tls: starttls, username: soc-bot, password_env: PARAPET_TEST_SMTP_PASSWORD, from: parapet@example.com, to: soc@example.com, subject: \"case {{{{ case.id }}}}\", text: \"{{{{ alert.actor }}}}\"}}\n",
+        peer.https_port, peer.smtp_port
+    )).unwrap();
+    let respond = |trust: &std::path::Path| {
+        run(parapet()
+            .args([
+                "respond",
+                "run",
+                "--case",
+                "1",
+                "--execute",
+                "--no-default-playbooks",
+                "--playbooks",
+            ])
+            .arg(&playbook)
+            .arg("--db")
+            .arg(&db)
+            .env("SSL_CERT_FILE", trust)
+            .env("PARAPET_TEST_SMTP_PASSWORD", "s3cr3t-pa55"))
+    };
+
+    // Trusting only the server's own certificate, not its CA: the handshake
+    // fails, named, and nothing is sent.
+    let chain = std::fs::read_to_string(dir.path().join("server.pem")).unwrap();
+    let end = "-----END CERTIFICATE-----";
+    let other = dir.path().join("leaf-only.pem");
+    std::fs::write(
+        &other,
+        format!("{}{end}\n", chain.split(end).next().unwrap()),
+    )
+    .unwrap();
+    let untrusted = respond(&other);
+    let text = output(&untrusted);
+    assert!(!untrusted.status.success(), "{text}");
+    assert!(text.contains("TLS handshake"), "{text}");
+    assert!(peer.next().get("refused").is_some());
+
+    let sent = respond(&peer.ca);
+    let text = output(&sent);
+    assert!(sent.status.success(), "{text}");
+    let hook = peer.next();
+    assert_eq!(
+        hook["webhook"]["path"].as_str(),
+        Some("/services/T0/B0/hook-token-xyz")
+    );
+    let body: Value = sonic_rs::from_str(hook["webhook"]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["text"].as_str(), Some("case 1"));
+    let mail = peer.next();
+    assert_eq!(mail["email"]["tls"].as_bool(), Some(true));
+    assert_eq!(mail["email"]["user"].as_str(), Some("soc-bot"));
+    assert!(mail["email"]["data"]
+        .as_str()
+        .unwrap()
+        .contains("arn:aws:iam::1:user/eve"));
+
+    let shown = output(&run(parapet().args(["case", "show", "1", "--db"]).arg(&db)))
+        + &output(&run(parapet()
+            .args(["case", "export", "1", "--db"])
+            .arg(&db)));
+    assert!(shown.contains("https://127.0.0.1:"), "{shown}");
+    for secret in ["hook-token-xyz", "s3cr3t-pa55"] {
+        assert!(
+            !text.contains(secret) && !shown.contains(secret),
+            "{secret} shown:\n{text}\n{shown}"
+        );
+    }
+}
