@@ -20,6 +20,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../playbooks/public-data-exposure.yml"),
     ),
     (
+        "public-bucket-finding.yml",
+        include_str!("../playbooks/public-bucket-finding.yml"),
+    ),
+    (
         "security-group-open-to-world.yml",
         include_str!("../playbooks/security-group-open-to-world.yml"),
     ),
@@ -52,6 +56,6 @@ mod tests {
         let mut ids: Vec<&str> = playbooks.iter().map(|p| p.id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 5);
+        assert_eq!(ids.len(), BUNDLED.len());
     }
 }

@@ -62,7 +62,10 @@ fn strings(value: &Value, key: &str) -> Vec<String> {
 
 pub fn alert_facts(alert: &Value) -> AlertFacts {
     let request = alert.get("raw").and_then(|r| r.get("requestParameters"));
-    let resource = request.and_then(|r| RESOURCE_FIELDS.iter().find_map(|k| text(r, k)));
+    // A finding (see `finding_as_alert`) names its resource itself.
+    let resource = request
+        .and_then(|r| RESOURCE_FIELDS.iter().find_map(|k| text(r, k)))
+        .or_else(|| text(alert, "resource"));
     let level = text(alert, "level")
         .and_then(|l| l.parse().ok())
         .unwrap_or_default();

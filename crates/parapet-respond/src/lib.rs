@@ -7,6 +7,7 @@
 mod bundled;
 mod case;
 mod catalog;
+mod finding_record;
 mod playbook;
 mod run;
 mod template;
@@ -14,6 +15,7 @@ mod template;
 pub use bundled::bundled_playbooks;
 pub use case::{alert_facts, assign_case, AlertFacts, OpenCase};
 pub use catalog::{action, action_names, ActionKind, ActionSpec, ParamSpec, ACTIONS};
+pub use finding_record::{finding_as_alert, FindingRecord};
 pub use playbook::{OnError, Playbook, PlaybookError, Step, Trigger};
 pub use run::{
     run_playbook, ActionResult, AuditRecord, Change, Executor, Journal, Phase, Rollback, RunInput,

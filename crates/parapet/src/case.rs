@@ -1,9 +1,9 @@
 //! `parapet case import|list|show|update|export|approve`.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use anyhow::{bail, Context, Result};
-use parapet_respond::{alert_facts, assign_case, OpenCase};
+use parapet_respond::{alert_facts, assign_case, finding_as_alert, FindingRecord, OpenCase};
 use parapet_store::{NewAlert, Store};
 use sonic_rs::{json, JsonValueTrait, Value};
 
@@ -54,14 +54,19 @@ pub struct Imported {
     pub added: usize,
     pub opened: usize,
     pub bad: usize,
+    /// Findings read that open nothing (passed, muted, not affected).
+    pub settled: usize,
 }
 
-/// Groups alert records (Parapet's JSON alert lines) into cases; `label`
-/// and the line number name a record that is not one.
+/// Groups alert records (Parapet's JSON alert lines) and findings (posture
+/// failures, vulnerabilities: see `finding_as_alert`) into cases; `label`
+/// and the line number name a record that is neither. `scanned` names what
+/// a vulnerability scan read.
 pub fn import_alerts<'a>(
     store: &mut Store,
     lines: impl Iterator<Item = (String, usize, &'a str)>,
     window: i64,
+    scanned: &str,
 ) -> Result<Imported> {
     let mut open = open_cases(store)?;
     let mut done = Imported::default();
@@ -69,7 +74,7 @@ pub fn import_alerts<'a>(
         if line.trim().is_empty() {
             continue;
         }
-        let alert: Value = match sonic_rs::from_str(line) {
+        let record: Value = match sonic_rs::from_str(line) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("parapet case import: {label}:{n}: not an alert: {e}");
@@ -77,13 +82,24 @@ pub fn import_alerts<'a>(
                 continue;
             }
         };
+        let now = now_rfc3339();
+        let (alert, stored) = match finding_as_alert(&record, scanned, &now) {
+            FindingRecord::NotAFinding => (record, None),
+            FindingRecord::Settled => {
+                done.settled += 1;
+                continue;
+            }
+            FindingRecord::Alert(alert) => {
+                let text = alert.to_string();
+                (alert, Some(text))
+            }
+        };
         let facts = alert_facts(&alert);
         if facts.rule_id.is_empty() {
-            eprintln!("parapet case import: {label}:{n}: no `rule_id`; expected parapet detect --format jsonl output");
+            eprintln!("parapet case import: {label}:{n}: no `rule_id`; expected parapet detect --format jsonl output or parapet scan findings");
             done.bad += 1;
             continue;
         }
-        let now = now_rfc3339();
         let case = match assign_case(&facts, &open, window) {
             Some(id) => id,
             None => {
@@ -128,7 +144,7 @@ pub fn import_alerts<'a>(
             time: &time,
             time_ms: facts.time,
             severity: facts.level.as_str(),
-            json: line,
+            json: stored.as_deref().unwrap_or(line),
         };
         if store.add_case_alert(case, &new, &now)? {
             done.added += 1;
@@ -137,15 +153,33 @@ pub fn import_alerts<'a>(
     Ok(done)
 }
 
+/// The records of one input: JSON lines, or one JSON array (what
+/// `parapet scan ... --format json` writes), each element numbered from 1.
+fn records(path: &std::path::Path) -> Result<Vec<String>> {
+    let mut text = String::new();
+    read_lines(path)?
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if !text.trim_start().starts_with('[') {
+        return Ok(text.lines().map(str::to_string).collect());
+    }
+    let all: Vec<Value> = sonic_rs::from_str(&text)
+        .with_context(|| format!("{}: not a JSON array of findings", path.display()))?;
+    Ok(all.iter().map(|v| v.to_string()).collect())
+}
+
 pub fn import(args: CaseImportArgs) -> Result<Outcome> {
     let mut store = open_store(&args.store)?;
     let mut total = Imported::default();
     for path in &args.alerts {
-        let mut lines = Vec::new();
-        for line in read_lines(path)?.lines() {
-            lines.push(line.with_context(|| format!("cannot read {}", path.display()))?);
-        }
+        let lines = records(path)?;
         let label = path.display().to_string();
+        let scanned = match &args.resource {
+            Some(name) => name.clone(),
+            None => path
+                .file_stem()
+                .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned()),
+        };
         let done = import_alerts(
             &mut store,
             lines
@@ -153,14 +187,16 @@ pub fn import(args: CaseImportArgs) -> Result<Outcome> {
                 .enumerate()
                 .map(|(i, l)| (label.clone(), i + 1, l.as_str())),
             args.window,
+            &scanned,
         )?;
         total.added += done.added;
         total.opened += done.opened;
         total.bad += done.bad;
+        total.settled += done.settled;
     }
     println!(
-        "{} alerts added, {} cases opened, {} lines not read",
-        total.added, total.opened, total.bad
+        "{} alerts and findings added, {} cases opened, {} findings needing no case, {} records not read",
+        total.added, total.opened, total.settled, total.bad
     );
     Ok(if total.bad > 0 {
         Outcome::Errors

@@ -28,9 +28,16 @@ pub enum CaseCommand {
 
 #[derive(Debug, Args)]
 pub struct CaseImportArgs {
-    /// Files of alerts, one JSON object per line (`-` for stdin).
+    /// Files of alerts (`parapet detect --format jsonl --raw`) or findings
+    /// (`parapet scan --format jsonl|json`: posture failures and
+    /// vulnerabilities), one JSON object per line or one JSON array (`-` for
+    /// stdin).
     #[arg(required = true)]
     pub alerts: Vec<PathBuf>,
+    /// What a vulnerability scan read (an image, a host): its findings
+    /// group under this resource. Default: the input file's name.
+    #[arg(long)]
+    pub resource: Option<String>,
     /// How far apart alerts of one identity or resource may be and still
     /// share a case (e.g. 30m, 2h, 1d).
     #[arg(long, default_value = "1h", value_parser = crate::cli::parse_duration)]

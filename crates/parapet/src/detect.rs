@@ -85,7 +85,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
             .iter()
             .enumerate()
             .map(|(i, l)| ("detect".to_string(), i + 1, l.as_str()));
-        let done = crate::case::import_alerts(&mut store, lines, args.case_window)?;
+        let done = crate::case::import_alerts(&mut store, lines, args.case_window, "")?;
         let _ = writeln!(
             stderr,
             "parapet detect: {} alerts into cases ({} cases opened); see `parapet case list`",

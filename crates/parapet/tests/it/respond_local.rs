@@ -122,7 +122,7 @@ fn cases_group_alerts_keep_a_timeline_and_export_a_bundle() {
     let text = output(&imported);
     assert!(
         text.contains("alerts.jsonl:4: not an alert")
-            && text.contains("3 alerts added, 1 cases opened, 1 lines not read"),
+            && text.contains("3 alerts and findings added, 1 cases opened, 0 findings needing no case, 1 records not read"),
         "{text}"
     );
     let update = run(parapet()

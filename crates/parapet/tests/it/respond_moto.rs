@@ -378,3 +378,93 @@ fn the_other_contain_actions_change_exactly_their_targets_and_roll_back() {
         text(&undo)
     );
 }
+
+/// Findings, not only alerts, open cases: a posture scan of the emulated
+/// account finds the bucket a policy opened to anyone; the finding joins
+/// the bucket's case and its bundled playbook turns Block Public Access on,
+/// changing that and nothing else; rollback restores it.
+#[test]
+fn a_posture_finding_opens_a_case_and_its_playbook_closes_the_bucket() {
+    let moto = Moto::start();
+    moto.seed_with("seed_respond.py", "seed");
+    moto.seed_with("seed_respond.py", "expose");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parapet.db");
+    let collected = parapet_aws(&moto, &db, &["collect", "aws", "--regions", "us-east-1"]);
+    assert!(collected.status.success(), "{}", text(&collected));
+    let scan = run(parapet()
+        .args(["scan", "cloud", "--format", "jsonl", "--db"])
+        .arg(&db));
+    assert_eq!(scan.status.code(), Some(1), "{}", text(&scan));
+    let findings = dir.path().join("findings.jsonl");
+    std::fs::write(&findings, &scan.stdout).unwrap();
+    let imported = run(parapet()
+        .args(["case", "import"])
+        .arg(&findings)
+        .arg("--db")
+        .arg(&db));
+    assert!(imported.status.success(), "{}", text(&imported));
+    let listing = text(&run(parapet().args(["case", "list", "--db"]).arg(&db)));
+    let case = listing
+        .lines()
+        .find(|l| l.contains("(exposed-data)"))
+        .unwrap_or_else(|| panic!("a case for the bucket:\n{listing}"))
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let bundle: Value = sonic_rs::from_slice(
+        &run(parapet().args(["case", "export", &case, "--db"]).arg(&db)).stdout,
+    )
+    .unwrap();
+    let rules: Vec<&str> = bundle["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["rule_id"].as_str())
+        .collect();
+    assert!(rules.contains(&"AWS-S3-002"), "{rules:?}");
+
+    let before = state(&moto);
+    let plan = parapet_aws(&moto, &db, &["respond", "run", "--case", &case]);
+    assert!(plan.status.success(), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("public-bucket-finding"),
+        "{}",
+        text(&plan)
+    );
+    assert!(
+        same(&state(&moto), &before),
+        "a dry run changed the emulator"
+    );
+
+    let ran = parapet_aws(
+        &moto,
+        &db,
+        &["respond", "run", "--case", &case, "--execute"],
+    );
+    assert!(ran.status.success(), "{}", text(&ran));
+    let mut expected = before.clone();
+    expected["bucket_pab"] = sonic_rs::json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true});
+    assert_eq!(
+        canonical(&state(&moto)),
+        canonical(&expected),
+        "{}",
+        text(&ran)
+    );
+
+    let run_id = text(&ran)
+        .split_whitespace()
+        .find(|w| w.contains("public-bucket-finding-"))
+        .unwrap()
+        .trim_end_matches(':')
+        .to_string();
+    let undone = parapet_aws(&moto, &db, &["respond", "rollback", &run_id, "--execute"]);
+    assert!(undone.status.success(), "{}", text(&undone));
+    assert_eq!(
+        canonical(&state(&moto)),
+        canonical(&before),
+        "{}",
+        text(&undone)
+    );
+}

@@ -96,4 +96,13 @@ def state():
     print(json.dumps(out, sort_keys=True))
 
 
-{"seed": seed, "state": state}[step]()
+def expose():
+    """A bucket policy that lets anyone read exposed-data (what a posture scan finds)."""
+    s3.put_bucket_policy(Bucket="exposed-data", Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::exposed-data/*"}]}))
+    print("{}")
+
+
+{"seed": seed, "state": state, "expose": expose}[step]()

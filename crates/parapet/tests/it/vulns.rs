@@ -454,3 +454,72 @@ fn nothing_readable_is_an_error_naming_the_file_not_a_clean_report() {
     );
     assert!(stderr.contains("nothing could be scanned"), "{stderr}");
 }
+
+/// A scan's JSON goes into cases: one case for what was scanned, one entry
+/// per open vulnerability (named by its CVE), VEX-suppressed ones settled,
+/// and importing the same scan again adds nothing.
+#[test]
+fn scan_findings_open_one_case_for_what_was_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let vex = dir.path().join("vex.json");
+    std::fs::write(&vex, br#"{"bomFormat":"CycloneDX","specVersion":"1.5","vulnerabilities":[{"id":"CVE-2021-25900","analysis":{"state":"not_affected","justification":"code_not_reachable"},"affects":[{"ref":"pkg:cargo/smallvec@1.6.0"}]}]}"#).unwrap();
+    let (output, findings) = scan(
+        "fs",
+        &samples().join("project"),
+        &db,
+        &["--vex", vex.to_str().unwrap(), "--show-suppressed"],
+    );
+    let report = dir.path().join("app-scan.json");
+    std::fs::write(&report, &output.stdout).unwrap();
+    let open = findings
+        .iter()
+        .filter(|f| f["suppressed"].is_null())
+        .count();
+    assert!(open > 1 && open < findings.len());
+    let state = dir.path().join("parapet.db");
+    let import = || {
+        run(parapet()
+            .args(["case", "import", "--resource", "registry.example/app:1.4"])
+            .arg(&report)
+            .arg("--db")
+            .arg(&state))
+    };
+    let first = import();
+    let text = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        text.starts_with(&format!(
+            "{open} alerts and findings added, 1 cases opened, 1 findings needing no case"
+        )),
+        "{text}"
+    );
+    let again = import();
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .starts_with("0 alerts and findings added, 0 cases opened"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let bundle: Value = sonic_rs::from_slice(
+        &run(parapet().args(["case", "export", "1", "--db"]).arg(&state)).stdout,
+    )
+    .unwrap();
+    let alerts = bundle["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), open);
+    let rules: Vec<&str> = alerts
+        .iter()
+        .filter_map(|a| a["rule_id"].as_str())
+        .collect();
+    assert!(!rules.contains(&"CVE-2021-25900"), "suppressed by VEX");
+    assert!(
+        rules
+            .iter()
+            .all(|r| r.starts_with("CVE-") || r.contains('-')),
+        "{rules:?}"
+    );
+    let shown = String::from_utf8_lossy(
+        &run(parapet().args(["case", "show", "1", "--db"]).arg(&state)).stdout,
+    )
+    .to_string();
+    assert!(shown.contains("registry.example/app:1.4"), "{shown}");
+}
