@@ -3,6 +3,7 @@
 use std::io::{self, BufRead, Read, Write};
 
 use anyhow::{bail, Context, Result};
+use parapet_core::Alert;
 use parapet_respond::{alert_facts, assign_case, finding_as_alert, FindingRecord, OpenCase};
 use parapet_store::{NewAlert, Store};
 use sonic_rs::{json, JsonValueTrait, Value};
@@ -59,35 +60,59 @@ pub struct Imported {
 }
 
 /// Groups alert records (Parapet's JSON alert lines) and findings (posture
-/// failures, vulnerabilities: see `finding_as_alert`) into cases; `label`
-/// and the line number name a record that is neither. `scanned` names what
-/// a vulnerability scan read.
-pub fn import_alerts<'a>(
-    store: &mut Store,
-    lines: impl Iterator<Item = (String, usize, &'a str)>,
+/// failures, vulnerabilities: see `finding_as_alert`) into cases, one
+/// record at a time (detection streams its alerts in as they are raised).
+pub struct CaseImporter<'s> {
+    store: &'s mut Store,
+    open: Vec<OpenCase>,
     window: i64,
-    scanned: &str,
-) -> Result<Imported> {
-    let mut open = open_cases(store)?;
-    let mut done = Imported::default();
-    for (label, n, line) in lines {
+    raised: usize,
+    pub done: Imported,
+}
+
+impl<'s> CaseImporter<'s> {
+    pub fn new(store: &'s mut Store, window: i64) -> Result<Self> {
+        let open = open_cases(store)?;
+        Ok(CaseImporter {
+            store,
+            open,
+            window,
+            raised: 0,
+            done: Imported::default(),
+        })
+    }
+
+    /// An alert as detection raises it (with its raw event when the
+    /// detector keeps them); for sinks that speak io::Result.
+    pub fn add_alert(&mut self, alert: &Alert) -> io::Result<()> {
+        self.raised += 1;
+        let json =
+            sonic_rs::to_string(&parapet_report::alert_to_json(alert)).map_err(io::Error::other)?;
+        let n = self.raised;
+        self.add("detect", n, &json, "")
+            .map_err(|e| io::Error::other(format!("cases: {e:#}")))
+    }
+
+    /// One record; `label` and `n` name it when it is not one, `scanned`
+    /// names what a vulnerability scan read.
+    pub fn add(&mut self, label: &str, n: usize, line: &str, scanned: &str) -> Result<()> {
         if line.trim().is_empty() {
-            continue;
+            return Ok(());
         }
         let record: Value = match sonic_rs::from_str(line) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("parapet case import: {label}:{n}: not an alert: {e}");
-                done.bad += 1;
-                continue;
+                self.done.bad += 1;
+                return Ok(());
             }
         };
         let now = now_rfc3339();
         let (alert, stored) = match finding_as_alert(&record, scanned, &now) {
             FindingRecord::NotAFinding => (record, None),
             FindingRecord::Settled => {
-                done.settled += 1;
-                continue;
+                self.done.settled += 1;
+                return Ok(());
             }
             FindingRecord::Alert(alert) => {
                 let text = alert.to_string();
@@ -97,13 +122,13 @@ pub fn import_alerts<'a>(
         let facts = alert_facts(&alert);
         if facts.rule_id.is_empty() {
             eprintln!("parapet case import: {label}:{n}: no `rule_id`; expected parapet detect --format jsonl output or parapet scan findings");
-            done.bad += 1;
-            continue;
+            self.done.bad += 1;
+            return Ok(());
         }
-        let case = match assign_case(&facts, &open, window) {
+        let case = match assign_case(&facts, &self.open, self.window) {
             Some(id) => id,
             None => {
-                done.opened += 1;
+                self.done.opened += 1;
                 let title = format!(
                     "{} ({})",
                     facts.title,
@@ -113,20 +138,20 @@ pub fn import_alerts<'a>(
                         .or(facts.resource.as_deref())
                         .unwrap_or("unknown identity")
                 );
-                let id = store.create_case(
+                let id = self.store.create_case(
                     &title,
                     facts.identity.as_deref(),
                     facts.resource.as_deref(),
                     &now,
                 )?;
-                open.push(OpenCase {
+                self.open.push(OpenCase {
                     id,
                     ..OpenCase::default()
                 });
                 id
             }
         };
-        if let Some(entry) = open.iter_mut().find(|c| c.id == case) {
+        if let Some(entry) = self.open.iter_mut().find(|c| c.id == case) {
             entry.absorb(&facts);
         }
         let event_id = alert
@@ -146,11 +171,11 @@ pub fn import_alerts<'a>(
             severity: facts.level.as_str(),
             json: stored.as_deref().unwrap_or(line),
         };
-        if store.add_case_alert(case, &new, &now)? {
-            done.added += 1;
+        if self.store.add_case_alert(case, &new, &now)? {
+            self.done.added += 1;
         }
+        Ok(())
     }
-    Ok(done)
 }
 
 /// The records of one input: JSON lines, or one JSON array (what
@@ -180,15 +205,11 @@ pub fn import(args: CaseImportArgs) -> Result<Outcome> {
                 .file_stem()
                 .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned()),
         };
-        let done = import_alerts(
-            &mut store,
-            lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (label.clone(), i + 1, l.as_str())),
-            args.window,
-            &scanned,
-        )?;
+        let mut importer = CaseImporter::new(&mut store, args.window)?;
+        for (i, line) in lines.iter().enumerate() {
+            importer.add(&label, i + 1, line, &scanned)?;
+        }
+        let done = importer.done;
         total.added += done.added;
         total.opened += done.opened;
         total.bad += done.bad;

@@ -140,6 +140,21 @@ pub struct ImportArgs {
     pub store: StoreArgs,
 }
 
+/// Alerts into cases as they are raised (`detect`, `ingest --detect`).
+#[derive(Debug, Args, Clone)]
+pub struct CaseArgs {
+    /// Group the alerts into cases in the state database (as `parapet
+    /// case import` does), each with its raw event.
+    #[arg(long)]
+    pub cases: bool,
+    /// With --cases: how far apart alerts of one identity or resource may
+    /// be and still share a case.
+    #[arg(long, default_value = "1h", value_parser = parse_duration)]
+    pub case_window: i64,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct StoreArgs {
     /// The state database (default: $PARAPET_HOME/parapet.db, PARAPET_HOME
@@ -218,16 +233,8 @@ pub struct RuleArgs {
 pub struct DetectArgs {
     /// Files or folders to read; `-` (or nothing) reads stdin.
     pub paths: Vec<PathBuf>,
-    /// Group the alerts into cases in the state database (as `parapet
-    /// case import` does); implies --raw.
-    #[arg(long)]
-    pub cases: bool,
-    /// With --cases: how far apart alerts of one identity or resource may
-    /// be and still share a case.
-    #[arg(long, default_value = "1h", value_parser = parse_duration)]
-    pub case_window: i64,
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub cases: CaseArgs,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// Output format; default: table on a terminal, jsonl otherwise.

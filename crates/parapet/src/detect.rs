@@ -10,6 +10,7 @@ use parapet_logs::{discover_files, ReadError, TimeRange};
 use parapet_report::{AlertWriter, Format};
 use parapet_sigma::{CorrelationSet, CorrelationStats, CorrelatorLimits, Detectors};
 
+use crate::case::CaseImporter;
 use crate::cli::DetectArgs;
 use crate::pipeline::{self, Config, Input};
 use crate::rules;
@@ -51,7 +52,7 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
             until: args.until,
         },
         // Cases keep the raw events with their alerts.
-        raw: args.raw || args.cases,
+        raw: args.raw || args.cases.cases,
         min_level: args.min_level,
         threads: args.threads.unwrap_or_else(default_threads),
     };
@@ -63,14 +64,19 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let mut writer = AlertWriter::new(io::BufWriter::new(io::stdout().lock()), format);
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
     let mut failing = false;
-    let mut for_cases: Vec<String> = Vec::new();
+    let mut case_store = match args.cases.cases {
+        true => Some(crate::inventory::open_store(&args.cases.store)?),
+        false => None,
+    };
+    let mut cases = match &mut case_store {
+        Some(store) => Some(CaseImporter::new(store, args.cases.case_window)?),
+        None => None,
+    };
     let mut sink = |alert: &Alert| {
         *by_level.entry(alert.rule.level).or_default() += 1;
         failing |= alert.rule.level >= args.fail_on;
-        if args.cases {
-            for_cases.push(
-                sonic_rs::to_string(&parapet_report::alert_to_json(alert)).unwrap_or_default(),
-            );
+        if let Some(cases) = &mut cases {
+            cases.add_alert(alert)?;
         }
         writer.write(alert)
     };
@@ -79,17 +85,11 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
         return Err(anyhow::Error::new(error).context("cannot write alerts"));
     }
     writer.finish().context("cannot write alerts")?;
-    if args.cases {
-        let mut store = crate::inventory::open_store(&args.store)?;
-        let lines = for_cases
-            .iter()
-            .enumerate()
-            .map(|(i, l)| ("detect".to_string(), i + 1, l.as_str()));
-        let done = crate::case::import_alerts(&mut store, lines, args.case_window, "")?;
+    if let Some(cases) = cases {
         let _ = writeln!(
             stderr,
             "parapet detect: {} alerts into cases ({} cases opened); see `parapet case list`",
-            done.added, done.opened
+            cases.done.added, cases.done.opened
         );
     }
 

@@ -12,7 +12,8 @@ use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
 use parapet_report::{AlertWriter, Format};
 use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detectors};
 
-use crate::cli::{parse_format, parse_level, RuleArgs};
+use crate::case::CaseImporter;
+use crate::cli::{parse_format, parse_level, CaseArgs, RuleArgs};
 use crate::inventory::parapet_home;
 use crate::raise::{Raised, Raiser};
 use crate::{rules, Outcome};
@@ -39,6 +40,9 @@ pub struct IngestArgs {
     /// With --detect, only alerts at or above this level.
     #[arg(long, default_value = "informational", value_parser = parse_level)]
     pub min_level: Level,
+    /// With --detect --cases: the alerts also go into cases.
+    #[command(flatten)]
+    pub cases: CaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -140,6 +144,17 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     } else {
         Format::Jsonl
     });
+    if args.cases.cases && !args.detect {
+        anyhow::bail!("--cases needs --detect (cases are made of the alerts detection raises)");
+    }
+    let mut case_store = match args.cases.cases {
+        true => Some(crate::inventory::open_store(&args.cases.store)?),
+        false => None,
+    };
+    let mut cases = match &mut case_store {
+        Some(store) => Some(CaseImporter::new(store, args.cases.case_window)?),
+        None => None,
+    };
     let mut writer = AlertWriter::new(BufWriter::new(io::stdout().lock()), format);
     let mut alerts = 0u64;
     let mut sink_error = None;
@@ -150,13 +165,17 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
             return;
         }
         alerts += 1;
-        if let Err(e) = writer.write(alert) {
+        let cased = match &mut cases {
+            Some(cases) => cases.add_alert(alert),
+            None => Ok(()),
+        };
+        if let Err(e) = cased.and_then(|()| writer.write(alert)) {
             *sink_error = Some(e);
         }
     };
     let raiser = detectors
         .as_ref()
-        .map(|d| Raiser::new(d, Some(correlations), args.min_level, false));
+        .map(|d| Raiser::new(d, Some(correlations), args.min_level, args.cases.cases));
     let mut matched = Vec::new();
     let mut raised = Raised::default();
     let mut observe = |event: &parapet_core::Event| {
@@ -182,6 +201,12 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
         return Err(anyhow::Error::new(error).context("cannot write alerts"));
     }
     writer.finish().context("cannot write alerts")?;
+    if let Some(cases) = cases {
+        eprintln!(
+            "parapet ingest: {} alerts into cases ({} cases opened); see `parapet case list`",
+            cases.done.added, cases.done.opened
+        );
+    }
     for error in report.errors.iter().take(50) {
         eprintln!("parapet ingest: {error}");
     }

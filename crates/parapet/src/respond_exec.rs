@@ -15,6 +15,7 @@ use crate::cli_respond::AwsTargetArgs;
 pub struct LocalExecutor {
     pub store_path: PathBuf,
     pub lake: Option<PathBuf>,
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub aws_args: AwsTargetArgs,
     #[cfg(feature = "aws")]
     aws: Option<parapet_cloud::AwsResponder>,

@@ -373,6 +373,55 @@ fn detect_opens_cases_itself() {
         sonic_rs::from_slice(&run(parapet().args(["case", "export", "1", "--db"]).arg(&db)).stdout)
             .unwrap();
     assert_eq!(bundle["alerts"][0]["raw"]["eventID"].as_str(), Some("ev-1"));
+
+    // `ingest --detect --cases` opens the same case from the same events;
+    // ingesting them again raises nothing and adds nothing.
+    let other = dir.path().join("ingest.db");
+    let lake = dir.path().join("lake");
+    let ingest = || {
+        run(parapet()
+            .arg("ingest")
+            .arg(&log)
+            .arg("--lake")
+            .arg(&lake)
+            .args(["--detect", "--format", "jsonl", "--cases", "--db"])
+            .arg(&other))
+    };
+    let ingested = ingest();
+    assert!(
+        output(&ingested).contains("1 alerts into cases (1 cases opened)"),
+        "{}",
+        output(&ingested)
+    );
+    let again = ingest();
+    assert!(
+        output(&again).contains("0 alerts into cases (0 cases opened)"),
+        "{}",
+        output(&again)
+    );
+    let from_ingest: Value = sonic_rs::from_slice(
+        &run(parapet().args(["case", "export", "1", "--db"]).arg(&other)).stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        from_ingest["alerts"][0]["raw"]["eventID"].as_str(),
+        Some("ev-1")
+    );
+    assert_eq!(
+        from_ingest["case"]["title"].as_str(),
+        bundle["case"]["title"].as_str()
+    );
+    let refused = run(parapet()
+        .arg("ingest")
+        .arg(&log)
+        .arg("--lake")
+        .arg(&lake)
+        .arg("--cases"));
+    assert!(
+        output(&refused).contains("--cases needs --detect"),
+        "{}",
+        output(&refused)
+    );
 }
 
 /// A TLS peer written in Python (its own ssl module and a private CA it
