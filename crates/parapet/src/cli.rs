@@ -369,6 +369,10 @@ pub struct BenchCorrelateArgs {
     /// Hits per value_count run.
     #[arg(long, default_value_t = 2_000_000)]
     pub hits: u64,
+    /// Rounds of each detection mode; the best CPU time of each is compared
+    /// (this machine's run-to-run noise is about 10%).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: u32,
     #[command(flatten)]
     pub rules: RuleArgs,
 }

@@ -61,6 +61,19 @@ impl HitValues {
         });
     }
 
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+
+    /// A copy holding exactly its bytes.
+    pub(crate) fn to_exact(&self) -> HitValues {
+        HitValues {
+            text: self.text.as_str().into(),
+            spans: self.spans.as_slice().into(),
+        }
+    }
+
     pub fn get(&self, at: usize) -> Option<&str> {
         let &(start, end) = self.spans.get(at)?;
         (start != ABSENT).then(|| &self.text[start as usize..end as usize])
@@ -196,6 +209,8 @@ pub struct Correlator<'a> {
     live: usize,
     since_sweep: usize,
     stats: CorrelationStats,
+    /// Group key and joined value buffers reused from hit to hit.
+    scratch: (String, String),
 }
 
 /// Joins group-by values into one key (a control character no field holds).
@@ -219,6 +234,7 @@ impl<'a> Correlator<'a> {
             live: 0,
             since_sweep: 0,
             stats: CorrelationStats::default(),
+            scratch: (String::new(), String::new()),
         }
     }
 
@@ -304,10 +320,33 @@ impl<'a> Correlator<'a> {
         self.merge_runs(runs, out);
     }
 
-    /// Releases sorted runs in one order: a k-way merge by their heads.
+    /// Releases sorted runs in one order. Runs that follow one another
+    /// (input read in time order, the usual case) are chained and go
+    /// straight through; only chains that overlap are merged by their heads.
     fn merge_runs(&mut self, runs: Vec<Vec<Hit>>, out: &mut Vec<Alert>) {
-        let mut iters: Vec<std::vec::IntoIter<Hit>> =
-            runs.into_iter().map(Vec::into_iter).collect();
+        let mut chains: Vec<Vec<Vec<Hit>>> = Vec::new();
+        for run in runs.into_iter().filter(|r| !r.is_empty()) {
+            let follows = |chain: &Vec<Vec<Hit>>| {
+                chain
+                    .last()
+                    .and_then(|r| r.last())
+                    .is_some_and(|last| order(last, &run[0]).is_le())
+            };
+            match chains.iter_mut().find(|c| follows(c)) {
+                Some(chain) => chain.push(run),
+                None => chains.push(vec![run]),
+            }
+        }
+        if chains.len() == 1 {
+            for hit in chains.into_iter().flatten().flatten() {
+                self.release(hit, out);
+            }
+            return;
+        }
+        let mut iters: Vec<_> = chains
+            .into_iter()
+            .map(|chain| chain.into_iter().flatten())
+            .collect();
         let mut queue: BinaryHeap<Reverse<Head>> = iters
             .iter_mut()
             .enumerate()
@@ -337,8 +376,9 @@ impl<'a> Correlator<'a> {
             return;
         };
         let pick = |at: &Option<usize>| -> &str { at.and_then(|i| values.get(i)).unwrap_or("") };
-        let mut key = String::new();
-        let mut joined = String::new();
+        // Scratch buffers kept between hits (a chained call below starts
+        // with fresh ones).
+        let (mut key, mut joined) = std::mem::take(&mut self.scratch);
         for route in routes {
             let c = route.correlation;
             let rule = &set.rules[c];
@@ -412,6 +452,7 @@ impl<'a> Correlator<'a> {
             let carried: HitValues = group_values.iter().map(|v| Some(*v)).collect();
             self.feed(Input::Correlation(c), &carried, hit, out);
         }
+        self.scratch = (key, joined);
     }
 
     /// Drops groups whose windows hold nothing the current event time can

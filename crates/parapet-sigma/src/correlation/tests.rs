@@ -438,6 +438,10 @@ fn many_hits_in_sorted_runs_merge_to_the_same_alerts_as_ordered_input() {
     let shuffled = run_default(BRUTE, &timed);
     assert!(!shuffled.is_empty());
     assert_eq!(shuffled, run_default(BRUTE, &sorted));
+    // Ordered blocks read in reverse: runs that chain inside a block and
+    // overlap across blocks, so chains of several runs are merged.
+    let blocks: Vec<(i64, &str)> = sorted.chunks(7_000).rev().flatten().copied().collect();
+    assert_eq!(shuffled, run_default(BRUTE, &blocks));
 }
 
 #[test]
