@@ -9,6 +9,7 @@ mod hunt;
 mod ingest;
 mod json_get;
 mod ledger;
+mod ocsf_event;
 mod row;
 mod saved;
 mod source_row;
@@ -20,6 +21,7 @@ pub use datafusion::arrow::record_batch::RecordBatch;
 pub use error::LakeError;
 pub use hunt::{hunt, render, HuntFormat};
 pub use ingest::{ingest, IngestReport};
+pub use ocsf_event::ocsf_event;
 pub use row::{cloudtrail_row, file_schema, Partition, Row, PARTITIONS};
 pub use saved::{
     find as find_saved_hunt, is_date, Param, ParamKind, SavedHunt, SAVED_HUNTS, WINDOW,

@@ -52,6 +52,10 @@ pub enum Command {
     /// an event already in the lake adds nothing). Exit code 2 when some
     /// input could not be read (the rest is ingested).
     Ingest(crate::lake::IngestArgs),
+    /// Print the records of any audit log as OCSF events (the lake's
+    /// normalized view: API Activity 6003, Authentication 3002, Account
+    /// Change 3001), one JSON object per line, or as read (`--format raw`).
+    Events(crate::events::EventsArgs),
     /// SQL or a saved hunt over the lake: table `events` (OCSF columns,
     /// `raw`, and the partition columns `source`, `account`, `date`);
     /// `json_get(raw, 'a.b')` reads any field of the raw record.
@@ -422,7 +426,7 @@ fn parse_time(s: &str) -> Result<parapet_core::Timestamp, String> {
     })
 }
 
-fn parse_log_kind(text: &str) -> Result<parapet_core::LogKind, String> {
+pub(crate) fn parse_log_kind(text: &str) -> Result<parapet_core::LogKind, String> {
     text.parse()
 }
 

@@ -14,6 +14,7 @@ mod cli_vuln;
 #[cfg(feature = "aws")]
 mod collect;
 mod detect;
+mod events;
 mod findings;
 mod import;
 mod inventory;
@@ -72,6 +73,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Detect(args) => detect::run(args),
         Command::Ingest(args) => lake::ingest(args),
+        Command::Events(args) => events::run(args),
         Command::Hunt(args) => lake::hunt(args),
         Command::Timeline(args) => lake::timeline(args),
         Command::Rules(RulesCommand::List(args)) => rules::list(args),
