@@ -148,9 +148,6 @@ pub struct RespondRunArgs {
     /// Run only this playbook (an id).
     #[arg(long)]
     pub only: Option<String>,
-    /// Act. Without it nothing changes: the plan is printed and recorded.
-    #[arg(long)]
-    pub execute: bool,
     /// `text`, or `json`: one object per run (id, playbook, execute, and
     /// the report: each step's status, parameters, changes and rollback).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
@@ -159,12 +156,23 @@ pub struct RespondRunArgs {
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
     #[command(flatten)]
+    pub acting: ActingArgs,
+}
+
+/// What running or resuming a playbook acts with.
+#[derive(Debug, Args)]
+pub struct ActingArgs {
+    /// Act. Without it nothing changes: the plan is printed and recorded.
+    #[arg(long)]
+    pub execute: bool,
+    #[command(flatten)]
     pub playbooks: PlaybookArgs,
     #[command(flatten)]
     pub aws: AwsTargetArgs,
     /// The lake `enrich.activity` reads (default: $PARAPET_HOME/lake).
     #[arg(long)]
     pub lake: Option<PathBuf>,
+    /// Who acts, for the audit records (default: $USER).
     #[arg(long = "as")]
     pub who: Option<String>,
     #[command(flatten)]
@@ -174,18 +182,8 @@ pub struct RespondRunArgs {
 #[derive(Debug, Args)]
 pub struct RespondResumeArgs {
     pub run: String,
-    #[arg(long)]
-    pub execute: bool,
     #[command(flatten)]
-    pub playbooks: PlaybookArgs,
-    #[command(flatten)]
-    pub aws: AwsTargetArgs,
-    #[arg(long)]
-    pub lake: Option<PathBuf>,
-    #[arg(long = "as")]
-    pub who: Option<String>,
-    #[command(flatten)]
-    pub store: StoreArgs,
+    pub acting: ActingArgs,
 }
 
 #[derive(Debug, Args)]

@@ -191,12 +191,16 @@ fn status_text(status: RunStatus) -> &'static str {
 }
 
 pub fn run(args: RespondRunArgs) -> Result<Outcome> {
-    let path = database_path(&args.store)?;
+    let path = database_path(&args.acting.store)?;
     let mut store = Store::open(&path)?;
     let (case, alerts) = case_context(&store, args.case)?;
-    let playbooks = load_playbooks(&args.playbooks)?;
-    let mut executor = LocalExecutor::new(path.clone(), args.lake.clone(), args.aws.clone());
-    let who = who(&args.who);
+    let playbooks = load_playbooks(&args.acting.playbooks)?;
+    let mut executor = LocalExecutor::new(
+        path.clone(),
+        args.acting.lake.clone(),
+        args.acting.aws.clone(),
+    );
+    let who = who(&args.acting.who);
     let mut result = Outcome::Clean;
     let mut ran = 0;
     let mut reports: Vec<Value> = Vec::new();
@@ -225,16 +229,16 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
             let input = RunInput {
                 run_id: &run_id,
                 context: context.clone(),
-                execute: args.execute,
+                execute: args.acting.execute,
                 approved: &[],
                 previous: &[],
             };
             run_playbook(playbook, input, &mut executor, &mut journal)
         };
         if args.format == "json" {
-            reports.push(json!({"run": run_id, "playbook": playbook.id, "execute": args.execute, "report": report}));
+            reports.push(json!({"run": run_id, "playbook": playbook.id, "execute": args.acting.execute, "report": report}));
         } else {
-            print_report(&run_id, playbook, &report, args.execute)?;
+            print_report(&run_id, playbook, &report, args.acting.execute)?;
         }
         save(
             &mut store,
@@ -242,7 +246,7 @@ pub fn run(args: RespondRunArgs) -> Result<Outcome> {
             Some(args.case),
             playbook,
             &report,
-            args.execute,
+            args.acting.execute,
             &context,
             Vec::new(),
             &started,
@@ -323,10 +327,10 @@ fn save(
 }
 
 pub fn resume(args: RespondResumeArgs) -> Result<Outcome> {
-    let path = database_path(&args.store)?;
+    let path = database_path(&args.acting.store)?;
     let mut store = Store::open(&path)?;
     let row = store.run(&args.run)?;
-    let playbooks = load_playbooks(&args.playbooks)?;
+    let playbooks = load_playbooks(&args.acting.playbooks)?;
     let playbook = playbooks
         .iter()
         .find(|p| p.id == row.playbook)
@@ -338,30 +342,34 @@ pub fn resume(args: RespondResumeArgs) -> Result<Outcome> {
         })?;
     let context: Value = sonic_rs::from_str(&row.context)?;
     let previous: RunReport = sonic_rs::from_str(&row.report)?;
-    let mut executor = LocalExecutor::new(path.clone(), args.lake.clone(), args.aws.clone());
+    let mut executor = LocalExecutor::new(
+        path.clone(),
+        args.acting.lake.clone(),
+        args.acting.aws.clone(),
+    );
     let report = {
         let mut journal = StoreJournal {
             store: &mut store,
             case: row.case_id,
-            who: who(&args.who),
+            who: who(&args.acting.who),
         };
         let input = RunInput {
             run_id: &row.id,
             context: context.clone(),
-            execute: args.execute,
+            execute: args.acting.execute,
             approved: &row.approved,
             previous: &previous.steps,
         };
         run_playbook(playbook, input, &mut executor, &mut journal)
     };
-    print_report(&row.id, playbook, &report, args.execute)?;
+    print_report(&row.id, playbook, &report, args.acting.execute)?;
     save(
         &mut store,
         &row.id,
         row.case_id,
         playbook,
         &report,
-        args.execute || row.execute,
+        args.acting.execute || row.execute,
         &context,
         row.approved.clone(),
         &row.started_at,
