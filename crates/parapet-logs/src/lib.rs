@@ -16,6 +16,7 @@ mod error;
 mod kind;
 mod parse;
 mod summary;
+mod workspace_reports;
 
 pub use chunk::{
     open_path, Chunk, ChunkKind, ChunkReader, CHUNK_BYTES, MAX_DOCUMENT_BYTES, MAX_LINE_BYTES,

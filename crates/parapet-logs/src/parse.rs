@@ -8,6 +8,7 @@ use sonic_rs::{JsonValueMutTrait, JsonValueTrait, Value};
 use crate::chunk::{Chunk, ChunkKind};
 use crate::error::{Location, ReadError};
 use crate::kind::{detect_kind, event_time, time_fields};
+use crate::workspace_reports::{is_reports_activity, reports_as_log_entry};
 use parapet_core::{too_deep, MAX_JSON_DEPTH as MAX_DEPTH};
 
 /// Keeps events with `since <= eventTime < until`.
@@ -172,7 +173,7 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     } else {
         Location::Line(line)
     };
-    if value.is_object() && detect_kind(&value).is_none() {
+    if value.is_object() && detect_kind(&value).is_none() && !is_reports_activity(&value) {
         let envelope = ENVELOPES
             .into_iter()
             .find(|key| value.get(*key).is_some_and(|v| v.is_array()));
@@ -201,6 +202,14 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
 fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
     let range = ctx.range;
     let location = Location::Record { line, index };
+    let record = if is_reports_activity(&record) {
+        match reports_as_log_entry(record) {
+            Ok(entry) => entry,
+            Err(reason) => return ctx.error(location, reason),
+        }
+    } else {
+        record
+    };
     let kind = match ctx.force {
         Some(kind) if record.is_object() => kind,
         Some(kind) => {

@@ -16,7 +16,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 /// (sample, a SigmaHQ rule id it must raise, a bundled rule title it must raise).
-const EXPECTED: [(&str, &str, &str); 13] = [
+const EXPECTED: [(&str, &str, &str); 14] = [
     (
         "azure-activity-eventhub.json",
         "93e0ef48-37c8-49ed-a02c-038aab23628e",
@@ -50,6 +50,11 @@ const EXPECTED: [(&str, &str, &str); 13] = [
     (
         "workspace-admin.jsonl",
         "ee2803f0-71c8-4831-b48b-a1fc57601ee4",
+        "Google Workspace Admin Privilege Granted",
+    ),
+    (
+        "workspace-reports.json",
+        "2d1b83e4-17c6-4896-a37b-29140b40a788",
         "Google Workspace Admin Privilege Granted",
     ),
     (
@@ -179,6 +184,38 @@ fn source_flag_forces_the_kind_and_unknown_records_are_named() {
     assert!(
         stderr.contains("unknown log source `azure`") && stderr.contains("azure-signin"),
         "{stderr}"
+    );
+}
+
+/// The Reports API shape of the Workspace samples raises exactly what their
+/// Cloud Logging shape raises, SigmaHQ's rules and the bundled ones.
+#[test]
+fn workspace_reports_api_records_raise_what_cloud_logging_entries_raise() {
+    let ids = |files: &[&str]| {
+        let mut cmd = parapet();
+        cmd.args(["detect", "--format", "jsonl", "--rules"])
+            .arg(shared().join("corpora/sigma/rules/cloud/gcp"));
+        for f in files {
+            cmd.arg(sample(f));
+        }
+        let mut ids: Vec<String> = alerts(&run(&mut cmd))
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["rule_id"].as_str().unwrap(),
+                    a["event_time"].as_str().unwrap()
+                )
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let reports = ids(&["workspace-reports.json"]);
+    assert_eq!(reports.len(), 6, "{reports:?}");
+    assert_eq!(
+        reports,
+        ids(&["workspace-admin.jsonl", "workspace-login.jsonl"])
     );
 }
 
