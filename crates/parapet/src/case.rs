@@ -178,27 +178,68 @@ impl<'s> CaseImporter<'s> {
     }
 }
 
-/// The records of one input: JSON lines, or one JSON array (what
-/// `parapet scan ... --format json` writes), each element numbered from 1.
-fn records(path: &std::path::Path) -> Result<Vec<String>> {
-    let mut text = String::new();
-    read_lines(path)?
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if !text.trim_start().starts_with('[') {
-        return Ok(text.lines().map(str::to_string).collect());
+/// A JSON array input (`parapet scan ... --format json`) is read whole; past
+/// this size, JSON lines are the way (`--format jsonl`).
+const MAX_ARRAY_BYTES: u64 = 1 << 30;
+
+/// Feeds the records of one input to `importer`: JSON lines, streamed, or
+/// one JSON array, each element numbered from 1.
+fn import_input(
+    path: &std::path::Path,
+    importer: &mut CaseImporter<'_>,
+    scanned: &str,
+) -> Result<()> {
+    let label = path.display().to_string();
+    let cannot = || format!("cannot read {label}");
+    let mut reader = read_lines(path)?;
+    // Blank lines before the first record are skipped, and counted.
+    let mut skipped_lines = 0;
+    let first = loop {
+        let buf = reader.fill_buf().with_context(cannot)?;
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let byte = buf[i];
+                skipped_lines += buf[..i].iter().filter(|b| **b == b'\n').count();
+                reader.consume(i);
+                break Some(byte);
+            }
+            None => {
+                let all = buf.len();
+                skipped_lines += buf.iter().filter(|b| **b == b'\n').count();
+                reader.consume(all);
+            }
+        }
+    };
+    if first == Some(b'[') {
+        let mut text = String::new();
+        reader
+            .take(MAX_ARRAY_BYTES + 1)
+            .read_to_string(&mut text)
+            .with_context(cannot)?;
+        if text.len() as u64 > MAX_ARRAY_BYTES {
+            bail!("{label}: a JSON array over 1 GiB; write JSON lines instead (--format jsonl)");
+        }
+        let all: Vec<Value> = sonic_rs::from_str(&text)
+            .with_context(|| format!("{label}: not a JSON array of alerts or findings"))?;
+        for (i, record) in all.iter().enumerate() {
+            importer.add(&label, i + 1, &record.to_string(), scanned)?;
+        }
+        return Ok(());
     }
-    let all: Vec<Value> = sonic_rs::from_str(&text)
-        .with_context(|| format!("{}: not a JSON array of findings", path.display()))?;
-    Ok(all.iter().map(|v| v.to_string()).collect())
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.with_context(cannot)?;
+        importer.add(&label, skipped_lines + i + 1, &line, scanned)?;
+    }
+    Ok(())
 }
 
 pub fn import(args: CaseImportArgs) -> Result<Outcome> {
     let mut store = open_store(&args.store)?;
     let mut total = Imported::default();
     for path in &args.alerts {
-        let lines = records(path)?;
-        let label = path.display().to_string();
         let scanned = match &args.resource {
             Some(name) => name.clone(),
             None => path
@@ -206,9 +247,7 @@ pub fn import(args: CaseImportArgs) -> Result<Outcome> {
                 .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned()),
         };
         let mut importer = CaseImporter::new(&mut store, args.window)?;
-        for (i, line) in lines.iter().enumerate() {
-            importer.add(&label, i + 1, line, &scanned)?;
-        }
+        import_input(path, &mut importer, &scanned)?;
         let done = importer.done;
         total.added += done.added;
         total.opened += done.opened;
