@@ -1,9 +1,11 @@
 //! The rule index: an event is tested only against rules that could match it.
 //!
 //! Most cloud rules pin `eventName` (or at least `eventSource`) to exact
-//! values. For each rule we derive, from its condition, a set of values one of
-//! which a matching event must carry in the key field; the rule is filed under
-//! each. Rules with no such set are tested against every event.
+//! values, some to prefixes (`eventName|startswith: [List, Describe]`). For
+//! each rule we derive, from its condition, a set of values or prefixes one
+//! of which a matching event's key field must equal or start with; the rule
+//! is filed under each. Rules with no such set are tested against every
+//! event.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
@@ -15,6 +17,7 @@ use crate::condition::Cond;
 use crate::pipeline::Pipeline;
 use crate::rule::{CompiledRule, LogSource};
 use crate::search::{CheckKind, Search};
+use crate::value::IndexKey;
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<rustc_hash::FxHasher>>;
 
@@ -34,6 +37,8 @@ struct KeyIndex {
     field: &'static str,
     path: Vec<&'static str>,
     rules: FastMap<Box<str>, Vec<u32>>,
+    /// Rules filed under a prefix of the key (few: checked one by one).
+    prefixes: Vec<(Box<str>, Vec<u32>)>,
 }
 
 /// Rules for one log kind, indexed.
@@ -72,6 +77,7 @@ impl Detector {
                 field,
                 path: field.split('.').collect(),
                 rules: FastMap::default(),
+                prefixes: Vec::new(),
             })
             .collect();
         let mut unkeyed = Vec::new();
@@ -82,13 +88,21 @@ impl Detector {
                     .map(|values| (index, values))
             });
             match slot {
-                Some((index, values)) => {
-                    for value in values {
-                        index
-                            .rules
-                            .entry(value.into_boxed_str())
-                            .or_default()
-                            .push(n);
+                Some((index, keys)) => {
+                    for key in keys {
+                        match key {
+                            IndexKey::Exact(value) => index
+                                .rules
+                                .entry(value.into_boxed_str())
+                                .or_default()
+                                .push(n),
+                            IndexKey::Prefix(prefix) => {
+                                match index.prefixes.iter_mut().find(|(p, _)| **p == *prefix) {
+                                    Some((_, rules)) => rules.push(n),
+                                    None => index.prefixes.push((prefix.into_boxed_str(), vec![n])),
+                                }
+                            }
+                        }
                     }
                 }
                 None => unkeyed.push(n),
@@ -124,17 +138,26 @@ impl Detector {
             let Some(value) = found.and_then(|v| v.as_str()) else {
                 continue;
             };
-            let candidates = if value.len() <= buf.len() && value.is_ascii() {
+            let owned;
+            let key: &str = if value.len() <= buf.len() && value.is_ascii() {
                 let lowered = &mut buf[..value.len()];
                 lowered.copy_from_slice(value.as_bytes());
                 lowered.make_ascii_lowercase();
-                std::str::from_utf8(lowered)
-                    .ok()
-                    .and_then(|key| index.rules.get(key))
+                match std::str::from_utf8(lowered) {
+                    Ok(key) => key,
+                    Err(_) => continue,
+                }
             } else {
-                index.rules.get(value.to_lowercase().as_str())
+                owned = value.to_lowercase();
+                &owned
             };
-            for &n in candidates.into_iter().flatten() {
+            let exact = index.rules.get(key).into_iter().flatten();
+            let by_prefix = index
+                .prefixes
+                .iter()
+                .filter(|(prefix, _)| key.starts_with(&**prefix))
+                .flat_map(|(_, rules)| rules);
+            for &n in exact.chain(by_prefix) {
                 if self.rules[n as usize].matches(event) {
                     out.push(n as usize);
                 }
@@ -145,21 +168,32 @@ impl Detector {
                 out.push(n as usize);
             }
         }
+        // A rule filed under a value and a prefix (or two prefixes) of
+        // the same key is found twice.
         out[start..].sort_unstable();
+        let mut kept = start;
+        for i in start..out.len() {
+            if i == start || out[i] != out[kept - 1] {
+                out[kept] = out[i];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 }
 
 /// Values of `field`, one of which every event matching `cond` carries; None
 /// when the condition does not pin the field.
-fn required_values(cond: &Cond, searches: &[Search], field: &str) -> Option<BTreeSet<String>> {
-    let union = |sets: Vec<Option<BTreeSet<String>>>| -> Option<BTreeSet<String>> {
+fn required_values(cond: &Cond, searches: &[Search], field: &str) -> Option<BTreeSet<IndexKey>> {
+    let union = |sets: Vec<Option<BTreeSet<IndexKey>>>| -> Option<BTreeSet<IndexKey>> {
         sets.into_iter().try_fold(BTreeSet::new(), |mut acc, set| {
             acc.extend(set?);
             Some(acc)
         })
     };
-    let smallest =
-        |sets: Vec<Option<BTreeSet<String>>>| sets.into_iter().flatten().min_by_key(BTreeSet::len);
+    let smallest = |sets: Vec<Option<BTreeSet<IndexKey>>>| {
+        sets.into_iter().flatten().min_by_key(BTreeSet::len)
+    };
     match cond {
         Cond::Search(i) => search_values(&searches[*i], field),
         Cond::Not(_) => None,
@@ -190,7 +224,7 @@ fn required_values(cond: &Cond, searches: &[Search], field: &str) -> Option<BTre
     }
 }
 
-fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
+fn search_values(search: &Search, field: &str) -> Option<BTreeSet<IndexKey>> {
     match search {
         Search::AllOf(checks) => checks
             .iter()
@@ -202,7 +236,7 @@ fn search_values(search: &Search, field: &str) -> Option<BTreeSet<String>> {
                     negate: false,
                 } => values
                     .iter()
-                    .map(|v| v.exact_values())
+                    .map(|v| v.index_keys())
                     .collect::<Option<Vec<_>>>()
                     .map(|lists| lists.into_iter().flatten().collect::<BTreeSet<_>>()),
                 _ => None,

@@ -356,6 +356,35 @@ fn detector_runs_only_rules_of_the_event_logsource_and_uses_the_index() {
 }
 
 #[test]
+fn prefix_rules_are_indexed_and_a_rule_reached_twice_is_reported_once() {
+    let text = |id: &str, detection: &str| {
+        format!("title: {id}\nid: {id}\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n{detection}")
+    };
+    let mut rules = Vec::new();
+    for t in [
+        text("reads", "    sel:\n        eventName|startswith: [List, Get, GetBucket]\n    condition: sel\n"),
+        text("either", "    a:\n        eventName: ListUsers\n    b:\n        eventName|startswith: list\n    condition: a or b\n"),
+        text("exact", "    sel:\n        eventName: DeleteUser\n    condition: sel\n"),
+    ] {
+        rules.extend(parse_rules("t.yml", &t, &Placeholders::new()).unwrap());
+    }
+    let detector = Detector::new(&rules, LogKind::CloudTrail, &[]);
+    assert_eq!(detector.unindexed_count(), 0, "prefixes index the rules");
+    let ids = |json: &str| {
+        let mut out = Vec::new();
+        detector.matches(&sonic_rs::from_str(json).unwrap(), &mut out);
+        out.iter()
+            .map(|&i| detector.rules()[i].meta.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(r#"{"eventName":"ListUsers"}"#), ["reads", "either"]);
+    assert_eq!(ids(r#"{"eventName":"getBucketAcl"}"#), ["reads"]);
+    assert_eq!(ids(r#"{"eventName":"DeleteUser"}"#), ["exact"]);
+    assert!(ids(r#"{"eventName":"PutObject"}"#).is_empty());
+    assert!(ids(r#"{"eventName":"Lis"}"#).is_empty());
+}
+
+#[test]
 fn bundled_rules_load_with_unique_ids_and_complete_docs() {
     let set = crate::bundled_rules().unwrap();
     let (correlations, errors) =

@@ -409,15 +409,27 @@ fn expand(tokens: Vec<GlobToken>, placeholders: &Placeholders) -> Result<Vec<Pie
         .collect())
 }
 
+/// What the rule index files a rule under: a lower-cased value the key
+/// field must equal, or one it must start with.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum IndexKey {
+    Exact(String),
+    Prefix(String),
+}
+
 impl ValueSpec {
-    /// The lower-cased values this spec can equal when every alternative is
-    /// a plain string without wildcards; what the rule index keys on.
-    pub(crate) fn exact_values(&self) -> Option<Vec<String>> {
+    /// The index keys this spec needs when every alternative is a plain
+    /// string or a plain prefix (`startswith`); None otherwise.
+    pub(crate) fn index_keys(&self) -> Option<Vec<IndexKey>> {
+        use crate::matcher::StrShape;
         self.alternatives
             .iter()
             .map(|p| match p {
                 Pattern::Str(m) => match m.shape() {
-                    crate::matcher::StrShape::Exact(s) => Some(s.to_lowercase()),
+                    StrShape::Exact(s) => Some(IndexKey::Exact(s.to_lowercase())),
+                    StrShape::Prefix(s) if !s.is_empty() => {
+                        Some(IndexKey::Prefix(s.to_lowercase()))
+                    }
                     _ => None,
                 },
                 _ => None,
