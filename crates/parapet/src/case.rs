@@ -180,7 +180,7 @@ impl<'s> CaseImporter<'s> {
 
 /// A JSON array input (`parapet scan ... --format json`) is read whole; past
 /// this size, JSON lines are the way (`--format jsonl`).
-const MAX_ARRAY_BYTES: u64 = 1 << 30;
+const MAX_ARRAY_BYTES: u64 = 256 << 20;
 
 /// Feeds the records of one input to `importer`: JSON lines, streamed, or
 /// one JSON array, each element numbered from 1.
@@ -220,7 +220,7 @@ fn import_input(
             .read_to_string(&mut text)
             .with_context(cannot)?;
         if text.len() as u64 > MAX_ARRAY_BYTES {
-            bail!("{label}: a JSON array over 1 GiB; write JSON lines instead (--format jsonl)");
+            bail!("{label}: a JSON array over 256 MiB; write JSON lines instead (--format jsonl)");
         }
         let all: Vec<Value> = sonic_rs::from_str(&text)
             .with_context(|| format!("{label}: not a JSON array of alerts or findings"))?;

@@ -17,6 +17,8 @@ use crate::respond_exec::{param, Params};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const REPLY_LIMIT: u64 = 64 << 10;
+/// Lines of one SMTP reply at most (EHLO lists a dozen or two).
+const MAX_REPLY_LINES: usize = 200;
 
 /// A connection before or after TLS.
 enum Conn {
@@ -234,6 +236,12 @@ impl Smtp {
     fn expect(&mut self, code: &str, what: &str) -> Result<Vec<String>, String> {
         let mut lines = Vec::new();
         loop {
+            if lines.len() >= MAX_REPLY_LINES {
+                return Err(format!(
+                    "{}: {what}: a reply of more than {MAX_REPLY_LINES} lines",
+                    self.server
+                ));
+            }
             let mut line = String::new();
             (&mut self.reader)
                 .take(4096)
@@ -403,6 +411,34 @@ mod tests {
         assert!(WebhookUrl::parse("ftp://x/").is_err());
         assert!(WebhookUrl::parse("https://user:pw@x/").is_err());
         assert!(WebhookUrl::parse("http://x:port/").is_err());
+    }
+
+    #[test]
+    fn an_endless_smtp_reply_is_cut_off() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let _ = stream.write_all(b"220 hi\r\n");
+            let mut line = [0u8; 64];
+            let _ = stream.read(&mut line);
+            for _ in 0..10_000 {
+                if stream.write_all(b"250-more\r\n").is_err() {
+                    break;
+                }
+            }
+        });
+        let params = Params::from([
+            ("smtp".to_string(), address),
+            ("tls".to_string(), "none".to_string()),
+            ("from".to_string(), "a@example.com".to_string()),
+            ("to".to_string(), "b@example.com".to_string()),
+            ("subject".to_string(), "s".to_string()),
+            ("text".to_string(), "t".to_string()),
+        ]);
+        let error = send_email(&params).unwrap_err();
+        assert!(error.contains("more than 200 lines"), "{error}");
+        let _ = server.join();
     }
 
     #[test]
