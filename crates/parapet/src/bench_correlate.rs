@@ -135,7 +135,7 @@ pub fn correlate(args: BenchCorrelateArgs) -> Result<Outcome> {
     detection_cost(&args, false)?;
     detection_cost(&args, true)?;
     group_memory(args.groups);
-    value_count_scaling(args.hits);
+    value_count_scaling(args.hits, args.rounds.max(1));
     Ok(Outcome::Clean)
 }
 
@@ -305,8 +305,8 @@ fn group_memory(groups: u64) {
     );
 }
 
-fn value_count_scaling(hits: u64) {
-    println!("value_count, {hits} hits into 10 groups, 1h window (one hit per ms of event time):");
+fn value_count_scaling(hits: u64, rounds: u32) {
+    println!("value_count, {hits} hits into 10 groups, 1h window (one hit per ms of event time), best of {rounds}:");
     let set = rule_set("title: distinct\nid: v\ncorrelation:\n    type: value_count\n    rules: [base]\n    group-by: [sourceIPAddress]\n    timespan: 1h\n    condition: {field: userIdentity.arn, gte: 100000000}\n");
     let origin = Origin {
         source: Arc::from("bench"),
@@ -319,31 +319,35 @@ fn value_count_scaling(hits: u64) {
         let values: Vec<Box<str>> = (0..distinct)
             .map(|v| format!("arn:aws:iam::111111111111:user/u{v}").into())
             .collect();
-        let prepared: Vec<Hit> = (0..hits)
-            .map(|n| {
-                let group = groups[(n % 10) as usize].clone();
-                let value = values[((n / 10) % distinct) as usize].clone();
-                hit(
-                    n as i64,
-                    [Some(&*group), Some(&*value)].into_iter().collect(),
-                    &origin,
-                )
-            })
-            .collect();
-        let mut correlator = Correlator::new(
-            &set,
-            CorrelatorLimits {
-                lateness_ms: Some(0),
-                ..CorrelatorLimits::default()
-            },
-        );
-        let mut out = Vec::new();
-        let started = Instant::now();
-        for hit in prepared {
-            correlator.push(hit, &mut out);
+        let mut best = f64::MAX;
+        for _ in 0..rounds {
+            let prepared: Vec<Hit> = (0..hits)
+                .map(|n| {
+                    let group = groups[(n % 10) as usize].clone();
+                    let value = values[((n / 10) % distinct) as usize].clone();
+                    hit(
+                        n as i64,
+                        [Some(&*group), Some(&*value)].into_iter().collect(),
+                        &origin,
+                    )
+                })
+                .collect();
+            let mut correlator = Correlator::new(
+                &set,
+                CorrelatorLimits {
+                    lateness_ms: Some(0),
+                    ..CorrelatorLimits::default()
+                },
+            );
+            let mut out = Vec::new();
+            let started = Instant::now();
+            for hit in prepared {
+                correlator.push(hit, &mut out);
+            }
+            correlator.finish(&mut out);
+            best = best.min(started.elapsed().as_secs_f64());
         }
-        correlator.finish(&mut out);
-        let seconds = started.elapsed().as_secs_f64();
+        let seconds = best;
         println!(
             "  {:>7} distinct values per window: {:>10.0} hits/s",
             distinct,

@@ -2,9 +2,8 @@
 //! hits seen in event time, kept so every update costs O(1) amortized
 //! whatever the number of distinct values.
 
-use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
-use std::hash::{BuildHasher, BuildHasherDefault};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::{CorrelationRule, CorrelationType};
@@ -24,7 +23,7 @@ pub(crate) struct Fired {
 #[derive(Debug)]
 pub(crate) enum Window {
     Count(VecDeque<i64>),
-    /// Values are kept as 64-bit keyed hashes (SipHash with a key drawn per
+    /// Values are kept as 64-bit keyed hashes (aHash with keys drawn per
     /// process, so no input can be crafted to collide): no allocation per
     /// hit, and a map of small entries whatever the values' length.
     Values {
@@ -146,24 +145,24 @@ impl Window {
                 for &step in steps {
                     last[step] = Some(time);
                 }
-                let live: Vec<i64> = last
+                // The rules seen within the span, and the earliest of them:
+                // counted in place, no allocation per hit.
+                let (live, first_time) = last
                     .iter()
                     .flatten()
-                    .copied()
-                    .filter(|t| *t >= time - span)
-                    .collect();
-                let seen = live.len() as f64;
+                    .filter(|t| **t >= time - span)
+                    .fold((0usize, time), |(n, first), t| (n + 1, first.min(*t)));
+                let seen = live as f64;
                 let complete = if rule.condition.is_empty() {
-                    live.len() == last.len()
+                    live == last.len()
                 } else {
                     holds(seen)
                 };
                 complete.then(|| {
-                    let first_time = live.iter().copied().min().unwrap_or(time);
                     last.iter_mut().for_each(|t| *t = None);
                     Fired {
                         value: seen,
-                        events: live.len() as u64,
+                        events: live as u64,
                         first_time,
                     }
                 })
@@ -206,10 +205,12 @@ impl Window {
     }
 }
 
-/// The keyed hash a value is counted by.
+/// The keyed hash a value is counted by: aHash with keys drawn at random
+/// once per process (DoS-resistant like SipHash when the keys are secret,
+/// and several times faster on the short strings counted here).
 fn value_key(text: &str) -> u64 {
-    static KEYS: OnceLock<RandomState> = OnceLock::new();
-    KEYS.get_or_init(RandomState::new).hash_one(text)
+    static KEYS: OnceLock<ahash::RandomState> = OnceLock::new();
+    KEYS.get_or_init(ahash::RandomState::new).hash_one(text)
 }
 
 fn expire<T>(items: &mut VecDeque<T>, oldest: i64, time_of: impl Fn(&T) -> i64) {
