@@ -148,7 +148,7 @@ pub fn finding_to_asff(finding: &Finding, context: &FindingContext<'_>) -> Value
     })
 }
 
-fn sarif_level(level: Level) -> &'static str {
+pub(crate) fn sarif_level(level: Level) -> &'static str {
     match level {
         Level::Critical | Level::High => "error",
         Level::Medium => "warning",
@@ -205,6 +205,11 @@ pub fn sarif_log(findings: &[Finding], context: &FindingContext<'_>) -> Value {
             result
         })
         .collect();
+    sarif_run(rules, results)
+}
+
+/// A SARIF 2.1.0 log of one Parapet run: its rules and results.
+pub(crate) fn sarif_run(rules: Vec<Value>, results: Vec<Value>) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

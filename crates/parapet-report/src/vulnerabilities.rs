@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::str::FromStr;
 
-use parapet_core::{Level, VulnerabilityFinding};
+use parapet_core::VulnerabilityFinding;
 use sonic_rs::{json, Value};
 
 use crate::table::write_grid;
@@ -169,11 +169,7 @@ fn sarif(findings: &[VulnerabilityFinding]) -> Value {
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.advisory_id,
-                "level": match f.severity {
-                    Level::Critical | Level::High => "error",
-                    Level::Medium => "warning",
-                    Level::Low | Level::Informational => "note",
-                },
+                "level": crate::finding_formats::sarif_level(f.severity),
                 "message": {"text": message(f)},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.package.location.path}}}],
                 "properties": {"purl": f.package.purl, "layer": f.package.location.layer},
@@ -184,14 +180,7 @@ fn sarif(findings: &[VulnerabilityFinding]) -> Value {
             result
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "Parapet", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
-            "results": results,
-        }],
-    })
+    crate::finding_formats::sarif_run(rules, results)
 }
 
 fn cvss_method(version: &str) -> &'static str {

@@ -18,7 +18,7 @@ pub use catalog::{action, action_names, ActionKind, ActionSpec, ParamSpec, ACTIO
 pub use finding_record::{finding_as_alert, FindingRecord};
 pub use playbook::{OnError, Playbook, PlaybookError, Step, Trigger};
 pub use run::{
-    run_playbook, ActionResult, AuditRecord, Change, Executor, Journal, Phase, Rollback, RunInput,
-    RunReport, RunStatus, StepOutcome, StepStatus,
+    param, run_playbook, ActionResult, AuditRecord, Change, Executor, Journal, Params, Phase,
+    Rollback, RunInput, RunReport, RunStatus, StepOutcome, StepStatus,
 };
 pub use template::{condition, lookup, references, render};

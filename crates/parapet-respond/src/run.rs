@@ -37,13 +37,25 @@ pub struct ActionResult {
     pub rollback: Option<Rollback>,
 }
 
+/// An action's rendered parameters, by name.
+pub type Params = BTreeMap<String, String>;
+
+/// A parameter an action needs: missing or empty is an error naming it.
+pub fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("parameter `{name}` is empty"))
+}
+
 /// The edge that acts: cloud APIs, the lake, webhooks. With `execute`
 /// false it must change nothing (reads are allowed, to plan precisely).
 pub trait Executor {
     fn run(
         &mut self,
         action: &ActionSpec,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         execute: bool,
     ) -> Result<ActionResult, String>;
     fn rollback(&mut self, rollback: &Rollback, execute: bool) -> Result<Vec<Change>, String>;

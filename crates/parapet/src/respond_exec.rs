@@ -2,7 +2,6 @@
 //! lists; notifications by webhook and SMTP; AWS actions through
 //! `parapet-cloud` (built with the `aws` feature).
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -21,15 +20,7 @@ pub struct LocalExecutor {
     aws: Option<parapet_cloud::AwsResponder>,
 }
 
-pub(crate) type Params = BTreeMap<String, String>;
-
-pub(crate) fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| format!("parameter `{name}` is empty"))
-}
+pub(crate) use parapet_respond::{param, Params};
 
 impl LocalExecutor {
     pub fn new(

@@ -6,8 +6,6 @@ mod ec2;
 mod iam;
 mod storage;
 
-use std::collections::BTreeMap;
-
 use aws_config::SdkConfig;
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata};
 use parapet_respond::{ActionResult, ActionSpec, Change, Executor, Rollback};
@@ -22,7 +20,7 @@ pub struct AwsResponder {
     path_style: bool,
 }
 
-pub(crate) type Params = BTreeMap<String, String>;
+pub(crate) use parapet_respond::{param, Params};
 
 pub(crate) struct Ctx<'a> {
     pub(crate) config: &'a SdkConfig,
@@ -43,14 +41,6 @@ impl Ctx<'_> {
             .region(aws_config::Region::new(region.to_string()))
             .build()
     }
-}
-
-pub(crate) fn param<'p>(params: &'p Params, name: &str) -> Result<&'p str, String> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| format!("parameter `{name}` is empty"))
 }
 
 /// An SDK error as one line: the service's code and message.
