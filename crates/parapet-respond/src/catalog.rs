@@ -24,6 +24,9 @@ pub struct ParamSpec {
     /// A URL whose path is a credential (Slack-style webhooks): reports and
     /// audit records keep only its scheme and host.
     pub secret_path: bool,
+    /// The values it takes (empty: any); a literal outside them fails
+    /// validation.
+    pub choices: &'static [&'static str],
 }
 
 const fn req(name: &'static str, help: &'static str) -> ParamSpec {
@@ -32,6 +35,7 @@ const fn req(name: &'static str, help: &'static str) -> ParamSpec {
         required: true,
         help,
         secret_path: false,
+        choices: &[],
     }
 }
 
@@ -41,6 +45,21 @@ const fn secret_url(name: &'static str, help: &'static str) -> ParamSpec {
         required: true,
         help,
         secret_path: true,
+        choices: &[],
+    }
+}
+
+const fn choice(
+    name: &'static str,
+    help: &'static str,
+    choices: &'static [&'static str],
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        required: false,
+        help,
+        secret_path: false,
+        choices,
     }
 }
 
@@ -50,6 +69,7 @@ const fn opt(name: &'static str, help: &'static str) -> ParamSpec {
         required: false,
         help,
         secret_path: false,
+        choices: &[],
     }
 }
 
@@ -243,7 +263,11 @@ pub const ACTIONS: &[ActionSpec] = &[
                 "https:// or http:// URL (its path is never shown or stored)",
             ),
             req("text", "the message"),
-            opt("format", "generic (default) or slack"),
+            choice(
+                "format",
+                "generic (default) or slack",
+                &["generic", "slack"],
+            ),
         ],
         permissions: &[],
         reversible: false,
@@ -258,9 +282,10 @@ pub const ACTIONS: &[ActionSpec] = &[
             req("to", "recipients, comma-separated"),
             req("subject", "subject"),
             req("text", "body"),
-            opt(
+            choice(
                 "tls",
                 "auto (STARTTLS when offered, default), starttls, implicit or none",
+                &["auto", "starttls", "implicit", "none"],
             ),
             opt("username", "AUTH PLAIN user (only over TLS)"),
             opt("password_env", "environment variable holding the password"),

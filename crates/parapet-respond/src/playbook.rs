@@ -174,6 +174,27 @@ impl Playbook {
                     );
                 }
             }
+            for param in spec.params.iter().filter(|p| !p.choices.is_empty()) {
+                let Some(value) = step.params.get(param.name) else {
+                    continue;
+                };
+                if !value.contains("{{") && !param.choices.contains(&value.as_str()) {
+                    error(
+                        at(&format!("with.{}", param.name)),
+                        format!("`{value}`; expected one of {}", param.choices.join(", ")),
+                    );
+                }
+            }
+            if spec.name == "notify.email"
+                && step.params.contains_key("username")
+                && !step.params.contains_key("password_env")
+            {
+                error(
+                    at("with.password_env"),
+                    "missing; `username` needs the environment variable holding the password"
+                        .into(),
+                );
+            }
             if spec.name == "aws.iam.attach_deny_all"
                 && step.params.contains_key("user") == step.params.contains_key("role")
             {

@@ -87,3 +87,41 @@ fn unknown_keys_and_bad_yaml_are_errors() {
     assert!(errors[0].path.starts_with("line "));
     assert!(Playbook::parse("steps: [", "y.yml").is_err());
 }
+
+#[test]
+fn literal_values_outside_a_parameter_s_choices_are_named() {
+    let bad = r#"
+id: x
+name: x
+trigger: {rules: [r1]}
+steps:
+  - id: mail
+    action: notify.email
+    with: {smtp: "mail:587", tls: ssl, username: bot, from: a@x, to: b@x, subject: s, text: t}
+  - id: hook
+    action: notify.webhook
+    with: {url: "https://h/x", format: teams, text: t}
+  - id: later
+    action: notify.email
+    with: {smtp: "mail:587", tls: "{{ run.tls }}", from: a@x, to: b@x, subject: s, text: t}
+"#;
+    let errors: Vec<String> = Playbook::parse(bad, "pb.yml")
+        .unwrap_err()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let has = |needle: &str| {
+        assert!(
+            errors.iter().any(|e| e.contains(needle)),
+            "no `{needle}` in {errors:#?}"
+        )
+    };
+    has("pb.yml: steps[0].with.tls: `ssl`; expected one of auto, starttls, implicit, none");
+    has("pb.yml: steps[0].with.password_env: missing");
+    has("pb.yml: steps[1].with.format: `teams`; expected one of generic, slack");
+    assert_eq!(
+        errors.len(),
+        3,
+        "a templated value is checked when it runs: {errors:#?}"
+    );
+}
