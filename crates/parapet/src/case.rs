@@ -86,10 +86,10 @@ impl<'s> CaseImporter<'s> {
     /// detector keeps them); for sinks that speak io::Result.
     pub fn add_alert(&mut self, alert: &Alert) -> io::Result<()> {
         self.raised += 1;
-        let json =
-            sonic_rs::to_string(&parapet_report::alert_to_json(alert)).map_err(io::Error::other)?;
+        let record =
+            sonic_rs::to_value(&parapet_report::alert_to_json(alert)).map_err(io::Error::other)?;
         let n = self.raised;
-        self.add("detect", n, &json, "")
+        self.add_record("detect", n, record, None, "")
             .map_err(|e| io::Error::other(format!("cases: {e:#}")))
     }
 
@@ -99,24 +99,38 @@ impl<'s> CaseImporter<'s> {
         if line.trim().is_empty() {
             return Ok(());
         }
-        let record: Value = match sonic_rs::from_str(line) {
-            Ok(v) => v,
+        match sonic_rs::from_str(line) {
+            Ok(record) => self.add_record(label, n, record, Some(line), scanned),
             Err(e) => {
                 eprintln!("parapet case import: {label}:{n}: not an alert: {e}");
                 self.done.bad += 1;
-                return Ok(());
+                Ok(())
             }
-        };
+        }
+    }
+
+    /// One parsed record; `text` is its JSON as read, when there is one.
+    pub fn add_record(
+        &mut self,
+        label: &str,
+        n: usize,
+        record: Value,
+        text: Option<&str>,
+        scanned: &str,
+    ) -> Result<()> {
         let now = now_rfc3339();
         let (alert, stored) = match finding_as_alert(&record, scanned, &now) {
-            FindingRecord::NotAFinding => (record, None),
+            FindingRecord::NotAFinding => {
+                let stored = text.map_or_else(|| record.to_string(), str::to_string);
+                (record, stored)
+            }
             FindingRecord::Settled => {
                 self.done.settled += 1;
                 return Ok(());
             }
             FindingRecord::Alert(alert) => {
-                let text = alert.to_string();
-                (alert, Some(text))
+                let stored = alert.to_string();
+                (alert, stored)
             }
         };
         let facts = alert_facts(&alert);
@@ -169,7 +183,7 @@ impl<'s> CaseImporter<'s> {
             time: &time,
             time_ms: facts.time,
             severity: facts.level.as_str(),
-            json: stored.as_deref().unwrap_or(line),
+            json: &stored,
         };
         if self.store.add_case_alert(case, &new, &now)? {
             self.done.added += 1;
@@ -224,8 +238,8 @@ fn import_input(
         }
         let all: Vec<Value> = sonic_rs::from_str(&text)
             .with_context(|| format!("{label}: not a JSON array of alerts or findings"))?;
-        for (i, record) in all.iter().enumerate() {
-            importer.add(&label, i + 1, &record.to_string(), scanned)?;
+        for (i, record) in all.into_iter().enumerate() {
+            importer.add_record(&label, i + 1, record, None, scanned)?;
         }
         return Ok(());
     }
