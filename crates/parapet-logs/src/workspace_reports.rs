@@ -7,6 +7,8 @@
 
 use sonic_rs::{json, JsonContainerTrait, JsonValueTrait, Value};
 
+use crate::summary::first_text;
+
 const ACTIVITY: &str = "admin#reports#activity";
 
 pub fn is_reports_activity(record: &Value) -> bool {
@@ -16,17 +18,12 @@ pub fn is_reports_activity(record: &Value) -> bool {
 /// The Cloud Logging entry of a Reports API activity of the admin or login
 /// application; Err names an application whose audit is not read.
 pub fn reports_as_log_entry(activity: Value) -> Result<Value, String> {
-    let text = |path: &[&str]| -> String {
-        let mut at = &activity;
-        for key in path {
-            match at.get(key) {
-                Some(next) => at = next,
-                None => return String::new(),
-            }
-        }
-        at.as_str().unwrap_or_default().to_string()
+    let text = |path: &str| -> String {
+        let mut out = String::new();
+        first_text(&activity, path, &mut out);
+        out
     };
-    let application = text(&["id", "applicationName"]);
+    let application = text("id.applicationName");
     let service = match application.as_str() {
         "admin" => "admin.googleapis.com",
         "login" => "login.googleapis.com",
@@ -36,7 +33,7 @@ pub fn reports_as_log_entry(activity: Value) -> Result<Value, String> {
             ))
         }
     };
-    let time = text(&["id", "time"]);
+    let time = text("id.time");
     if time.is_empty() {
         return Err("Reports API activity: id.time missing".into());
     }
@@ -62,17 +59,17 @@ pub fn reports_as_log_entry(activity: Value) -> Result<Value, String> {
         .and_then(|n| n.as_str())
         .unwrap_or_default()
         .to_string();
-    let customer = text(&["id", "customerId"]);
+    let customer = text("id.customerId");
     Ok(json!({
         "protoPayload": {
             "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
-            "authenticationInfo": {"principalEmail": text(&["actor", "email"])},
-            "requestMetadata": {"callerIp": text(&["ipAddress"])},
+            "authenticationInfo": {"principalEmail": text("actor.email")},
+            "requestMetadata": {"callerIp": text("ipAddress")},
             "serviceName": service,
             "methodName": method,
             "metadata": {"event": events},
         },
-        "insertId": text(&["id", "uniqueQualifier"]),
+        "insertId": text("id.uniqueQualifier"),
         "timestamp": time,
         "logName": format!("customers/{customer}/logs/reports.{application}"),
         "resource": {"type": "audited_resource", "labels": {"service": service}},

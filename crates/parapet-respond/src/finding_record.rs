@@ -7,6 +7,8 @@
 
 use sonic_rs::{json, JsonContainerTrait, JsonValueTrait, Value};
 
+use crate::template::lookup;
+
 /// What a record read by `parapet case import` is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingRecord {
@@ -19,15 +21,9 @@ pub enum FindingRecord {
     Alert(Value),
 }
 
-fn text<'v>(value: &'v Value, path: &[&str]) -> &'v str {
-    let mut at = value;
-    for key in path {
-        match at.get(key) {
-            Some(next) => at = next,
-            None => return "",
-        }
-    }
-    at.as_str().unwrap_or("")
+/// The text at a dotted path, "" when absent or not text.
+fn text<'v>(value: &'v Value, path: &str) -> &'v str {
+    lookup(value, path).and_then(|v| v.as_str()).unwrap_or("")
 }
 
 /// `scanned` names what a vulnerability scan read (an image, a folder);
@@ -43,32 +39,32 @@ pub fn finding_as_alert(record: &Value, scanned: &str, seen_at: &str) -> Finding
 }
 
 fn posture(record: &Value, seen_at: &str) -> FindingRecord {
-    let failed = text(record, &["status"]).eq_ignore_ascii_case("fail");
+    let failed = text(record, "status").eq_ignore_ascii_case("fail");
     if !failed || record.get("muted").is_some_and(|m| !m.is_null()) {
         return FindingRecord::Settled;
     }
-    let rule = text(record, &["rule_id"]);
-    let uid = text(record, &["resource", "uid"]);
+    let rule = text(record, "rule_id");
+    let uid = text(record, "resource.uid");
     // The name joins CloudTrail alerts about the same bucket, user or
     // group (their request parameters name it the same way).
-    let name = match text(record, &["resource", "name"]) {
+    let name = match text(record, "resource.name") {
         "" => uid,
         name => name,
     };
-    let time = match text(record, &["first_seen"]) {
+    let time = match text(record, "first_seen") {
         "" => seen_at,
         first => first,
     };
     FindingRecord::Alert(json!({
         "rule_id": rule,
-        "rule_title": text(record, &["title"]),
-        "level": text(record, &["severity"]),
+        "rule_title": text(record, "title"),
+        "level": text(record, "severity"),
         "source": "posture",
         "event_id": format!("finding:{rule}:{uid}"),
         "event_time": time,
         "resource": name,
-        "account": text(record, &["resource", "account"]),
-        "region": text(record, &["resource", "region"]),
+        "account": text(record, "resource.account"),
+        "region": text(record, "resource.region"),
         "finding": record,
     }))
 }
@@ -77,7 +73,7 @@ fn vulnerability(record: &Value, scanned: &str, seen_at: &str) -> FindingRecord 
     if record.get("suppressed").is_some_and(|s| !s.is_null()) {
         return FindingRecord::Settled;
     }
-    let advisory = text(record, &["advisory_id"]);
+    let advisory = text(record, "advisory_id");
     let cve = record
         .get("aliases")
         .and_then(|a| a.as_array())
@@ -87,16 +83,16 @@ fn vulnerability(record: &Value, scanned: &str, seen_at: &str) -> FindingRecord 
                 .find(|id| id.starts_with("CVE-"))
         });
     let id = cve.unwrap_or(advisory);
-    let name = text(record, &["package", "name"]);
-    let version = text(record, &["package", "version"]);
-    let purl = match text(record, &["package", "purl"]) {
+    let name = text(record, "package.name");
+    let version = text(record, "package.version");
+    let purl = match text(record, "package.purl") {
         "" => format!("{name}@{version}"),
         purl => purl.to_string(),
     };
     FindingRecord::Alert(json!({
         "rule_id": id,
-        "rule_title": format!("{name} {version}: {}", text(record, &["summary"])),
-        "level": text(record, &["severity"]),
+        "rule_title": format!("{name} {version}: {}", text(record, "summary")),
+        "level": text(record, "severity"),
         "source": "vulnerability",
         "event_id": format!("vuln:{advisory}:{purl}:{scanned}"),
         "event_time": seen_at,
