@@ -90,6 +90,10 @@ pub fn run(
     let (result_tx, result_rx) = unbounded::<Message>();
     // Emptied chunk buffers travel back from workers to readers.
     let (spare_tx, spare_rx) = bounded::<Vec<u8>>(workers * 2 + readers);
+    // And emptied output vectors from the collector back to workers: a
+    // chunk's hits fill a vector of megabytes, which, freshly allocated per
+    // chunk, cost more in page faults than the hits themselves.
+    let (spare_out_tx, spare_out_rx) = bounded::<Raised>(workers * 3);
     let next_input = AtomicUsize::new(0);
     let mut stats = Stats {
         inputs: inputs.len() as u64,
@@ -112,11 +116,16 @@ pub fn run(
             scope.spawn(move || read_inputs(inputs, next_input, &chunk_tx, &result_tx, &spare_rx));
         }
         for _ in 0..workers {
-            let (chunk_rx, result_tx, spare_tx) =
-                (chunk_rx.clone(), result_tx.clone(), spare_tx.clone());
+            let (chunk_rx, result_tx, spare_tx, spare_out_rx) = (
+                chunk_rx.clone(),
+                result_tx.clone(),
+                spare_tx.clone(),
+                spare_out_rx.clone(),
+            );
             scope.spawn(move || {
                 for (seq, chunk) in chunk_rx {
-                    let (message, buffer) = process(seq, chunk, config, raiser);
+                    let output = spare_out_rx.try_recv().unwrap_or_default();
+                    let (message, buffer) = process(seq, chunk, config, raiser, output);
                     let _ = spare_tx.try_send(buffer);
                     if result_tx.send(message).is_err() {
                         break;
@@ -124,14 +133,21 @@ pub fn run(
                 }
             });
         }
-        drop((chunk_tx, chunk_rx, result_tx, spare_tx, spare_rx));
-        let mut emit = |output: Raised| {
-            for alert in &output.alerts {
+        drop((
+            chunk_tx,
+            chunk_rx,
+            result_tx,
+            spare_tx,
+            spare_rx,
+            spare_out_rx,
+        ));
+        let mut emit = |mut output: Raised| {
+            for alert in output.alerts.drain(..) {
                 if sink_error.is_none() {
-                    sink_error = sink(alert).err();
+                    sink_error = sink(&alert).err();
                 }
             }
-            for hit in output.hits {
+            for hit in output.hits.drain(..) {
                 correlator.push(hit, &mut fired);
                 for alert in fired.drain(..) {
                     if sink_error.is_none() && alert.rule.level >= config.min_level {
@@ -139,6 +155,7 @@ pub fn run(
                     }
                 }
             }
+            let _ = spare_out_tx.try_send(output);
         };
         for message in result_rx {
             match message {
@@ -269,9 +286,15 @@ fn open_input(input: &Input) -> Result<ChunkReader, ReadError> {
     }
 }
 
-fn process(seq: Seq, chunk: Chunk, config: &Config, raiser: Option<&Raiser>) -> (Message, Vec<u8>) {
+/// Parses and matches one chunk into `output` (empty, its capacity reused).
+fn process(
+    seq: Seq,
+    chunk: Chunk,
+    config: &Config,
+    raiser: Option<&Raiser>,
+    mut output: Raised,
+) -> (Message, Vec<u8>) {
     let bytes = chunk.bytes.len() as u64;
-    let mut output = Raised::default();
     let mut matched = Vec::new();
     let report = parse_chunk_as(chunk, &config.range, config.source, &mut |event| {
         if let Some(raiser) = raiser {
