@@ -20,6 +20,8 @@ pub enum LogKind {
     GitHubAudit,
     BitbucketAudit,
     M365Audit,
+    OneLogin,
+    CiscoDuo,
 }
 
 /// How the rules name a log kind (`logsource:`), and how the detector reads
@@ -64,7 +66,7 @@ const fn sigma_folded(product: &'static str, services: &'static [&'static str]) 
 
 impl LogKind {
     /// Every kind, in declaration order (`kind as usize` indexes it).
-    pub const ALL: [LogKind; 13] = [
+    pub const ALL: [LogKind; 15] = [
         LogKind::CloudTrail,
         LogKind::AzureActivity,
         LogKind::AzureSignIn,
@@ -78,6 +80,8 @@ impl LogKind {
         LogKind::GitHubAudit,
         LogKind::BitbucketAudit,
         LogKind::M365Audit,
+        LogKind::OneLogin,
+        LogKind::CiscoDuo,
     ];
 
     /// The name `--source` takes and reports print.
@@ -96,6 +100,8 @@ impl LogKind {
             LogKind::GitHubAudit => "github",
             LogKind::BitbucketAudit => "bitbucket",
             LogKind::M365Audit => "m365",
+            LogKind::OneLogin => "onelogin",
+            LogKind::CiscoDuo => "duo",
         }
     }
 
@@ -114,6 +120,8 @@ impl LogKind {
             LogKind::GitHubAudit => "GitHub Audit Log",
             LogKind::BitbucketAudit => "Bitbucket Audit Log",
             LogKind::M365Audit => "Microsoft 365 Unified Audit Log",
+            LogKind::OneLogin => "OneLogin Events",
+            LogKind::CiscoDuo => "Cisco Duo Authentication Log",
         }
     }
 
@@ -131,6 +139,8 @@ impl LogKind {
             LogKind::GitHubAudit => "GitHub",
             LogKind::BitbucketAudit => "Bitbucket",
             LogKind::M365Audit => "Microsoft 365",
+            LogKind::OneLogin => "OneLogin",
+            LogKind::CiscoDuo => "Cisco Duo",
         }
     }
 
@@ -163,6 +173,8 @@ impl LogKind {
                     &[],
                 )
             },
+            LogKind::OneLogin => sigma("onelogin", &["onelogin.events"], &[]),
+            LogKind::CiscoDuo => sigma("cisco", &["duo"], &["event_type"]),
         }
     }
 }

@@ -73,6 +73,17 @@ fn class_of(kind: LogKind, value: &Value, operation: &str) -> (i32, i32) {
         LogKind::M365Audit if lower.starts_with("userlogg") || lower == "userloginfailed" => {
             (AUTHENTICATION, 1)
         }
+        // OneLogin event types: 5 logged in, 6 failed authentication; 532
+        // and 553 locked, 551 suspended; 24 OTP device and 172 factor removed.
+        LogKind::OneLogin => match operation {
+            "5" | "6" => (AUTHENTICATION, 1),
+            "532" | "553" => (ACCOUNT_CHANGE, 9),
+            "551" => (ACCOUNT_CHANGE, 5),
+            "24" | "172" => (ACCOUNT_CHANGE, 11),
+            _ => (classify(operation).0, 99),
+        },
+        LogKind::CiscoDuo if lower == "enrollment" => (ACCOUNT_CHANGE, 10),
+        LogKind::CiscoDuo => (AUTHENTICATION, 1),
         LogKind::AzureAudit => {
             let category = text_at(value, "properties.category")
                 .or_else(|| text_at(value, "Category"))
@@ -118,6 +129,8 @@ fn failed(kind: LogKind, _value: &Value, code: &str) -> bool {
         ),
         LogKind::M365Audit => matches!(code, "Failed" | "False" | "PartiallySucceeded"),
         LogKind::GcpAudit | LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => code != "0",
+        // Duo gives a reason for approvals too (`user_approved`).
+        LogKind::CiscoDuo => false,
         _ => !code.is_empty(),
     }
 }
@@ -128,6 +141,8 @@ fn refused(kind: LogKind, value: &Value) -> bool {
         LogKind::Okta => {
             text_at(value, "outcome.result").is_some_and(|r| r != "SUCCESS" && r != "ALLOW")
         }
+        LogKind::CiscoDuo => text_at(value, "result").is_some_and(|r| r != "success"),
+        LogKind::OneLogin => text_at(value, "event_type_id").as_deref() == Some("6"),
         LogKind::AzureAudit => text_at(value, "properties.result")
             .or_else(|| text_at(value, "Result"))
             .or_else(|| text_at(value, "result"))

@@ -38,6 +38,17 @@ pub fn detect_kind(record: &Value) -> Option<LogKind> {
     if let Some(kind) = azure_kind(record) {
         return Some(kind);
     }
+    // OneLogin Events API (and its webhooks): numeric event types.
+    if has("event_type_id") && has("created_at") && (has("account_id") || has("user_id")) {
+        return Some(LogKind::OneLogin);
+    }
+    // Duo Admin API authentication log: a transaction id and the devices.
+    if text("txid").is_some()
+        && text("event_type").is_some()
+        && (has("access_device") || has("auth_device"))
+    {
+        return Some(LogKind::CiscoDuo);
+    }
     if text("action").is_some_and(|a| a.contains('.'))
         && (has("_document_id") || has("@timestamp") || has("actor"))
     {
@@ -115,6 +126,8 @@ pub(crate) fn time_fields(kind: LogKind) -> &'static [&'static str] {
         LogKind::GitHubAudit => &["@timestamp", "created_at"],
         LogKind::BitbucketAudit => &["timestamp"],
         LogKind::M365Audit => &["CreationTime"],
+        LogKind::OneLogin => &["created_at"],
+        LogKind::CiscoDuo => &["isotimestamp", "timestamp"],
     }
 }
 
@@ -202,6 +215,14 @@ mod tests {
                 r#"{"action":"repo.create","actor":"octocat","@timestamp":1}"#,
                 LogKind::GitHubAudit,
             ),
+            (
+                r#"{"id":1,"event_type_id":5,"created_at":"t","account_id":2}"#,
+                LogKind::OneLogin,
+            ),
+            (
+                r#"{"txid":"t","event_type":"authentication","access_device":{}}"#,
+                LogKind::CiscoDuo,
+            ),
         ];
         for (json, want) in cases {
             assert_eq!(kind(json), Some(want), "{json}");
@@ -240,6 +261,14 @@ mod tests {
             ),
             want
         );
+        assert_eq!(
+            at(
+                LogKind::CiscoDuo,
+                r#"{"isotimestamp":"2023-11-14T23:13:20.000000+01:00","timestamp":1}"#
+            ),
+            want
+        );
+        assert_eq!(at(LogKind::CiscoDuo, r#"{"timestamp":1700000000}"#), want);
         assert_eq!(at(LogKind::Okta, r#"{"published":"soon"}"#), None);
     }
 }

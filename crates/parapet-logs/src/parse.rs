@@ -161,9 +161,34 @@ fn first_sentence(message: &str) -> &str {
     message.split(['\n', '\t']).next().unwrap_or(message).trim()
 }
 
-/// Keys under which exports wrap their records: CloudTrail `Records`, Azure
-/// Event Hub `records`, a Kubernetes `EventList`'s `items`, Graph API `value`.
-const ENVELOPES: [&str; 4] = ["Records", "records", "items", "value"];
+/// Where exports wrap their records: CloudTrail `Records`, Azure Event Hub
+/// `records`, a Kubernetes `EventList`'s `items`, Graph API `value`, a
+/// OneLogin Events API page's `data`, a Duo Admin API page's
+/// `response.authlogs` (v2) or `response` (v1).
+const ENVELOPES: [&str; 7] = [
+    "Records",
+    "records",
+    "items",
+    "value",
+    "data",
+    "response.authlogs",
+    "response",
+];
+
+/// Takes the records out of an envelope; None when `value` is not one.
+fn take_envelope(value: &mut Value) -> Option<Value> {
+    for path in ENVELOPES {
+        let (parent, key) = match path.split_once('.') {
+            Some((parent, key)) => (value.as_object_mut()?.get_mut(&parent), key),
+            None => (Some(&mut *value), path),
+        };
+        let Some(parent) = parent else { continue };
+        if parent.get(key).is_some_and(|v| v.is_array()) {
+            return parent.as_object_mut()?.remove(&key);
+        }
+    }
+    None
+}
 
 /// One parsed value: an envelope of records, an array of records, or one
 /// record.
@@ -174,10 +199,7 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
         Location::Line(line)
     };
     if value.is_object() && detect_kind(&value).is_none() && !is_reports_activity(&value) {
-        let envelope = ENVELOPES
-            .into_iter()
-            .find(|key| value.get(*key).is_some_and(|v| v.is_array()));
-        match envelope.and_then(|key| value.as_object_mut().and_then(|o| o.remove(&key))) {
+        match take_envelope(&mut value) {
             Some(records) => value = records,
             None if ctx.force.is_some() => {}
             None if value.get("Records").is_some() => {

@@ -234,6 +234,26 @@ const M365: Places = &[
     (ErrorCode, &["ResultStatus"]),
 ];
 
+const ONELOGIN: Places = &[
+    (EventId, &["id"]),
+    (Actor, &["actor_user_name", "actor_system", "user_name"]),
+    (SourceIp, &["ipaddr"]),
+    (Service, &["app_name"]),
+    (Operation, &["event_type_id"]),
+    (Account, &["account_id"]),
+    (ErrorCode, &["error_description"]),
+];
+
+const DUO: Places = &[
+    (EventId, &["txid"]),
+    (Actor, &["user.name", "email"]),
+    (SourceIp, &["access_device.ip"]),
+    (Service, &["application.name"]),
+    (Operation, &["event_type"]),
+    (Region, &["access_device.location.country"]),
+    (ErrorCode, &["reason"]),
+];
+
 fn places(kind: LogKind) -> Places {
     match kind {
         LogKind::CloudTrail => &[],
@@ -247,6 +267,8 @@ fn places(kind: LogKind) -> Places {
         LogKind::GitHubAudit => GITHUB,
         LogKind::BitbucketAudit => BITBUCKET,
         LogKind::M365Audit => M365,
+        LogKind::OneLogin => ONELOGIN,
+        LogKind::CiscoDuo => DUO,
     }
 }
 

@@ -60,6 +60,7 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "azure/riskdetection/entra_leaked_credentials.yml",
     "azure/signinlogs/entra_legacy_authentication_sign_in.yml",
     "bitbucket/audit/bitbucket_repository_deleted.yml",
+    "cisco/duo/duo_push_marked_fraud.yml",
     "gcp/audit/gcp_service_account_key_created.yml",
     "gcp/google_workspace.admin/workspace_admin_privilege_granted.yml",
     "gcp/google_workspace.login/workspace_suspicious_login.yml",
@@ -67,6 +68,7 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "kubernetes/audit/k8s_cluster_admin_binding_created.yml",
     "m365/audit/m365_mailbox_full_access_granted.yml",
     "okta/okta/okta_mfa_factor_deactivated.yml",
+    "onelogin/onelogin.events/onelogin_mfa_factor_removed.yml",
 ];
 
 /// Compiles the bundled rules (detections and correlations). They are

@@ -275,3 +275,35 @@ fn deeply_nested_json_is_refused_not_a_stack_overflow() {
         errors[0]
     );
 }
+
+#[test]
+fn api_pages_are_unwrapped_wherever_the_api_puts_its_records() {
+    let onelogin = r#"{"status":{"error":false,"code":200},"pagination":{"next_link":null},"data":[
+        {"id":1,"created_at":"2026-11-20T08:00:00Z","account_id":7,"user_id":2,"event_type_id":5},
+        {"id":2,"created_at":"2026-11-20T08:01:00Z","account_id":7,"user_id":2,"event_type_id":6}]}"#;
+    let (events, errors) = read_bytes(onelogin.as_bytes().to_vec());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(events.len(), 2);
+    assert!(events
+        .iter()
+        .all(|e| e.kind == parapet_core::LogKind::OneLogin));
+
+    let duo = r#"{"stat":"OK","response":{"authlogs":[
+        {"txid":"a","event_type":"authentication","access_device":{"ip":"192.0.2.1"},"result":"success","timestamp":1795165331},
+        {"txid":"b","event_type":"authentication","auth_device":{},"result":"fraud","isotimestamp":"2026-11-20T10:01:06+00:00"},
+        {"not":"a duo record"}],"metadata":{"total_objects":3}}}"#;
+    let (events, errors) = read_bytes(duo.as_bytes().to_vec());
+    assert_eq!(events.len(), 2);
+    assert_eq!(errors.len(), 1, "the stray entry is named, the rest kept");
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("input: record 2: not a record"),
+        "{}",
+        errors[0]
+    );
+    // Duo's v1 API returned the records straight under `response`.
+    let v1 = r#"{"stat":"OK","response":[{"txid":"c","event_type":"authentication","access_device":{},"timestamp":1795165331}]}"#;
+    let (events, errors) = read_bytes(v1.as_bytes().to_vec());
+    assert_eq!((events.len(), errors.len()), (1, 0));
+}

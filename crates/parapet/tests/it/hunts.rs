@@ -390,6 +390,10 @@ fn every_log_source_lands_in_the_lake_with_its_ocsf_class() {
         "m365,6003,3",
         "okta,6003,2",
         "okta,3002,1",
+        "onelogin,3001,3",
+        "onelogin,3002,3",
+        "onelogin,6003,1",
+        "duo,3002,4",
         // The Cloud Logging and the Reports API samples: three each.
         "workspace-admin,6003,6",
         "workspace-login,3002,6",

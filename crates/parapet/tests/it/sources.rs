@@ -16,7 +16,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 /// (sample, a SigmaHQ rule id it must raise, a bundled rule title it must raise).
-const EXPECTED: [(&str, &str, &str); 14] = [
+const EXPECTED: [(&str, &str, &str); 16] = [
     (
         "azure-activity-eventhub.json",
         "93e0ef48-37c8-49ed-a02c-038aab23628e",
@@ -86,6 +86,16 @@ const EXPECTED: [(&str, &str, &str); 14] = [
         "m365.json",
         "60de9b57-dc4d-48b9-a6a0-b39e0469f876",
         "M365 Mailbox Full Access Granted",
+    ),
+    (
+        "onelogin.json",
+        "a717c561-d117-437e-b2d9-0118a7035d01",
+        "OneLogin MFA Factor Removed",
+    ),
+    (
+        "duo.json",
+        "6f7e1c10-2dc9-4312-adb6-9574ff09a5c8",
+        "Cisco Duo Push Reported as Fraud",
     ),
 ];
 
@@ -263,6 +273,9 @@ fn every_source_reads_as_ocsf_events() {
         ("m365", 6003),
         ("workspace-admin", 6003),
         ("azure-risk", 6003),
+        ("onelogin", 3002),
+        ("onelogin", 3001),
+        ("duo", 3002),
     ] {
         assert!(
             classes.contains_key(&(source.to_string(), class)),
