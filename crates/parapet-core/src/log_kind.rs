@@ -12,6 +12,7 @@ pub enum LogKind {
     AzureSignIn,
     AzureAudit,
     AzureRiskDetection,
+    AzurePim,
     GcpAudit,
     WorkspaceAdmin,
     WorkspaceLogin,
@@ -66,12 +67,13 @@ const fn sigma_folded(product: &'static str, services: &'static [&'static str]) 
 
 impl LogKind {
     /// Every kind, in declaration order (`kind as usize` indexes it).
-    pub const ALL: [LogKind; 15] = [
+    pub const ALL: [LogKind; 16] = [
         LogKind::CloudTrail,
         LogKind::AzureActivity,
         LogKind::AzureSignIn,
         LogKind::AzureAudit,
         LogKind::AzureRiskDetection,
+        LogKind::AzurePim,
         LogKind::GcpAudit,
         LogKind::WorkspaceAdmin,
         LogKind::WorkspaceLogin,
@@ -92,6 +94,7 @@ impl LogKind {
             LogKind::AzureSignIn => "azure-signin",
             LogKind::AzureAudit => "azure-audit",
             LogKind::AzureRiskDetection => "azure-risk",
+            LogKind::AzurePim => "azure-pim",
             LogKind::GcpAudit => "gcp-audit",
             LogKind::WorkspaceAdmin => "workspace-admin",
             LogKind::WorkspaceLogin => "workspace-login",
@@ -113,6 +116,7 @@ impl LogKind {
             LogKind::AzureSignIn => "Entra ID Sign-in Logs",
             LogKind::AzureAudit => "Entra ID Audit Logs",
             LogKind::AzureRiskDetection => "Entra ID Identity Protection",
+            LogKind::AzurePim => "Entra ID PIM Alerts",
             LogKind::GcpAudit => "Cloud Audit Logs",
             LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => "Google Workspace",
             LogKind::KubernetesAudit => "Kubernetes Audit",
@@ -132,7 +136,8 @@ impl LogKind {
             LogKind::AzureActivity
             | LogKind::AzureSignIn
             | LogKind::AzureAudit
-            | LogKind::AzureRiskDetection => "Azure",
+            | LogKind::AzureRiskDetection
+            | LogKind::AzurePim => "Azure",
             LogKind::GcpAudit | LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => "GCP",
             LogKind::KubernetesAudit => "Kubernetes",
             LogKind::Okta => "Okta",
@@ -155,6 +160,7 @@ impl LogKind {
             LogKind::AzureSignIn => sigma_folded("azure", &["signinlogs"]),
             LogKind::AzureAudit => sigma_folded("azure", &["auditlogs"]),
             LogKind::AzureRiskDetection => sigma_folded("azure", &["riskdetection"]),
+            LogKind::AzurePim => sigma_folded("azure", &["pim"]),
             LogKind::GcpAudit => sigma("gcp", &["gcp.audit"], &["protoPayload.methodName"]),
             LogKind::WorkspaceAdmin => sigma("gcp", &["google_workspace.admin"], &[]),
             LogKind::WorkspaceLogin => sigma("gcp", &["google_workspace.login"], &[]),

@@ -63,6 +63,9 @@ pub fn detect_kind(record: &Value) -> Option<LogKind> {
 fn azure_kind(record: &Value) -> Option<LogKind> {
     let text = |key: &str| record.get(key).and_then(|v| v.as_str());
     let has = |key: &str| record.get(key).is_some();
+    if has("alertDefinitionId") && text("riskEventType").is_some_and(|t| t.ends_with("Incident")) {
+        return Some(LogKind::AzurePim);
+    }
     if let Some(table) = text("Type") {
         let kind = match table {
             "AzureActivity" => LogKind::AzureActivity,
@@ -118,6 +121,7 @@ pub(crate) fn time_fields(kind: LogKind) -> &'static [&'static str] {
             "activityDateTime",
             "detectedDateTime",
         ],
+        LogKind::AzurePim => &["lastModifiedDateTime", "lastScannedDateTime"],
         LogKind::GcpAudit | LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => {
             &["timestamp", "receiveTimestamp"]
         }

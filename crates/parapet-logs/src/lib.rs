@@ -15,6 +15,7 @@ mod discover;
 mod error;
 mod kind;
 mod parse;
+mod pim_alerts;
 mod summary;
 mod workspace_reports;
 

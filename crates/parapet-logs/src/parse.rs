@@ -8,6 +8,7 @@ use sonic_rs::{JsonValueMutTrait, JsonValueTrait, Value};
 use crate::chunk::{Chunk, ChunkKind};
 use crate::error::{Location, ReadError};
 use crate::kind::{detect_kind, event_time, time_fields};
+use crate::pim_alerts::{is_pim_alert, pim_alert_records};
 use crate::workspace_reports::{is_reports_activity, reports_as_log_entry};
 use parapet_core::{too_deep, MAX_JSON_DEPTH as MAX_DEPTH};
 
@@ -198,7 +199,11 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     } else {
         Location::Line(line)
     };
-    if value.is_object() && detect_kind(&value).is_none() && !is_reports_activity(&value) {
+    if value.is_object()
+        && detect_kind(&value).is_none()
+        && !is_reports_activity(&value)
+        && !is_pim_alert(&value)
+    {
         match take_envelope(&mut value) {
             Some(records) => value = records,
             None if ctx.force.is_some() => {}
@@ -220,18 +225,31 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     }
 }
 
-/// Keeps one record of a known source inside the time range.
+/// Keeps one record of a known source inside the time range; records that
+/// APIs return in another shape (Reports API activities, PIM alerts) are
+/// read as the records they stand for.
 fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
-    let range = ctx.range;
     let location = Location::Record { line, index };
-    let record = if is_reports_activity(&record) {
+    if is_reports_activity(&record) {
         match reports_as_log_entry(record) {
-            Ok(entry) => entry,
-            Err(reason) => return ctx.error(location, reason),
+            Ok(entry) => keep_record(entry, index, line, ctx),
+            Err(reason) => ctx.error(location, reason),
+        }
+    } else if is_pim_alert(&record) && ctx.force.is_none_or(|k| k == LogKind::AzurePim) {
+        match pim_alert_records(record) {
+            Ok(records) => records
+                .into_iter()
+                .for_each(|r| keep_record(r, index, line, ctx)),
+            Err(reason) => ctx.error(location, reason),
         }
     } else {
-        record
-    };
+        keep_record(record, index, line, ctx);
+    }
+}
+
+fn keep_record(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
+    let range = ctx.range;
+    let location = Location::Record { line, index };
     let kind = match ctx.force {
         Some(kind) if record.is_object() => kind,
         Some(kind) => {

@@ -234,6 +234,14 @@ const M365: Places = &[
     (ErrorCode, &["ResultStatus"]),
 ];
 
+const AZURE_PIM: Places = &[
+    (EventId, &["id", "alertId"]),
+    (Actor, &["assigneeUserPrincipalName", "assigneeDisplayName"]),
+    (Service, &["roleDisplayName"]),
+    (Operation, &["riskEventType"]),
+    (Account, &["tenantId"]),
+];
+
 const ONELOGIN: Places = &[
     (EventId, &["id"]),
     (Actor, &["actor_user_name", "actor_system", "user_name"]),
@@ -261,6 +269,7 @@ fn places(kind: LogKind) -> Places {
         LogKind::AzureSignIn => AZURE_SIGNIN,
         LogKind::AzureAudit => AZURE_AUDIT,
         LogKind::AzureRiskDetection => AZURE_RISK,
+        LogKind::AzurePim => AZURE_PIM,
         LogKind::GcpAudit | LogKind::WorkspaceAdmin | LogKind::WorkspaceLogin => GCP,
         LogKind::KubernetesAudit => KUBERNETES,
         LogKind::Okta => OKTA,

@@ -57,6 +57,7 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "aws/cloudtrail/vpc_flow_logs_deleted.yml",
     "azure/activitylogs/azure_vm_run_command_executed.yml",
     "azure/auditlogs/entra_application_credential_added.yml",
+    "azure/pim/entra_pim_role_assigned_outside_pim.yml",
     "azure/riskdetection/entra_leaked_credentials.yml",
     "azure/signinlogs/entra_legacy_authentication_sign_in.yml",
     "bitbucket/audit/bitbucket_repository_deleted.yml",

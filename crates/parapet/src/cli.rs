@@ -22,12 +22,12 @@ pub enum Command {
     /// Detect threats in cloud audit logs with Sigma rules.
     ///
     /// Reads CloudTrail, Azure Activity / Entra ID sign-in, audit and risk
-    /// logs, GCP Cloud Audit Logs, Google Workspace, Kubernetes audit, Okta,
-    /// GitHub, Bitbucket and M365 audit logs, OneLogin events and Cisco Duo
-    /// authentication logs; each record's source is told by its fields (or
-    /// forced with --source). Takes `{"Records":[...]}` and
-    /// `{"records":[...]}` files, API pages, JSON arrays, JSONL, `.gz`, folders
-    /// (recursively), or `-` for stdin. Exit code:
+    /// logs and PIM alerts, GCP Cloud Audit Logs, Google Workspace,
+    /// Kubernetes audit, Okta, GitHub, Bitbucket and M365 audit logs,
+    /// OneLogin events and Cisco Duo authentication logs; each record's
+    /// source is told by its fields (or forced with --source). Takes
+    /// `{"Records":[...]}` and `{"records":[...]}` files, API pages, JSON
+    /// arrays, JSONL, `.gz`, folders (recursively), or `-` for stdin. Exit code:
     /// 0 no alerts, 1 alerts at or above --fail-on, 2 an error or unreadable input.
     Detect(DetectArgs),
     /// List or explain the detection rules.
@@ -262,8 +262,8 @@ pub struct DetectArgs {
     pub raw: bool,
     /// Read every record as this source instead of recognizing it:
     /// cloudtrail, azure-activity, azure-signin, azure-audit, azure-risk,
-    /// gcp-audit, workspace-admin, workspace-login, k8s-audit, okta, github,
-    /// bitbucket, m365, onelogin, duo.
+    /// azure-pim, gcp-audit, workspace-admin, workspace-login, k8s-audit,
+    /// okta, github, bitbucket, m365, onelogin, duo.
     #[arg(long, value_parser = parse_log_kind)]
     pub source: Option<parapet_core::LogKind>,
     /// Correlations: how late (event time) a record may arrive after a later

@@ -307,3 +307,26 @@ fn api_pages_are_unwrapped_wherever_the_api_puts_its_records() {
     let (events, errors) = read_bytes(v1.as_bytes().to_vec());
     assert_eq!((events.len(), errors.len()), (1, 0));
 }
+
+#[test]
+fn pim_alerts_are_read_as_one_record_per_incident() {
+    let page = r##"{"value":[
+        {"id":"a1","alertDefinitionId":"DirectoryRole_t-1_StaleSignInAlert","scopeType":"DirectoryRole","incidentCount":2,"lastModifiedDateTime":"2026-11-20T06:00:00Z","alertIncidents":[
+            {"@odata.type":"#microsoft.graph.staleSignInAlertIncident","id":"i1","assigneeUserPrincipalName":"a@contoso.com"},
+            {"@odata.type":"#microsoft.graph.staleSignInAlertIncident","id":"i2","assigneeUserPrincipalName":"b@contoso.com"}]},
+        {"id":"a2","alertDefinitionId":"not-a-definition","scopeType":"DirectoryRole"}]}"##;
+    let (events, errors) = read_bytes(page.as_bytes().to_vec());
+    assert_eq!(events.len(), 2);
+    assert!(events
+        .iter()
+        .all(|e| e.kind == parapet_core::LogKind::AzurePim
+            && e.str_field("riskEventType") == Some("staleSignInAlertIncident")));
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("record 1: PIM alert: alertDefinitionId `not-a-definition`"),
+        "{}",
+        errors[0]
+    );
+}

@@ -382,6 +382,7 @@ fn every_log_source_lands_in_the_lake_with_its_ocsf_class() {
         "azure-audit,3001,1",
         "azure-audit,6003,2",
         "azure-risk,6003,2",
+        "azure-pim,6003,6",
         "azure-signin,3002,3",
         "bitbucket,6003,3",
         "gcp-audit,6003,4",

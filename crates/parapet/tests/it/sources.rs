@@ -16,7 +16,7 @@ fn sample(name: &str) -> PathBuf {
 }
 
 /// (sample, a SigmaHQ rule id it must raise, a bundled rule title it must raise).
-const EXPECTED: [(&str, &str, &str); 16] = [
+const EXPECTED: [(&str, &str, &str); 17] = [
     (
         "azure-activity-eventhub.json",
         "93e0ef48-37c8-49ed-a02c-038aab23628e",
@@ -41,6 +41,11 @@ const EXPECTED: [(&str, &str, &str); 16] = [
         "azure-risk.json",
         "6555754e-5e7f-4a67-ad1c-4041c413a007",
         "Entra ID Leaked Credentials Risk Detection",
+    ),
+    (
+        "azure-pim.json",
+        "e402c26a-267a-45bd-9615-bd9ceda6da85",
+        "Entra ID Privileged Role Assigned Outside PIM",
     ),
     (
         "gcp-audit.jsonl",
@@ -273,6 +278,7 @@ fn every_source_reads_as_ocsf_events() {
         ("m365", 6003),
         ("workspace-admin", 6003),
         ("azure-risk", 6003),
+        ("azure-pim", 6003),
         ("onelogin", 3002),
         ("onelogin", 3001),
         ("duo", 3002),
