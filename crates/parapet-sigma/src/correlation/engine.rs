@@ -186,6 +186,11 @@ impl Ord for Head {
 /// Hits gathered before a bounded lateness sorts and releases them.
 const RELEASE_BATCH: usize = 16_384;
 
+/// A group's state. Groups are found by a 64-bit keyed hash of their
+/// group-by values rather than the values themselves: no key held per group
+/// and no key compared per hit (the alert takes the values from the hit that
+/// fires). Two groups share state only if their values collide under keys
+/// the input cannot know: about 3 in 10^8 with a million live groups.
 struct Group {
     last_seen: i64,
     window: Window,
@@ -205,7 +210,11 @@ pub struct Correlator<'a> {
     release_at: usize,
     newest: i64,
     released: i64,
-    groups: Vec<FastMap<Box<str>, Group>>,
+    /// Per correlation, its groups by the keyed hash of their group-by
+    /// values (see [`Correlator::group_hash`]).
+    groups: Vec<FastMap<u64, Group>>,
+    /// Keys of the group hash, drawn at random per correlator.
+    group_keys: ahash::RandomState,
     live: usize,
     since_sweep: usize,
     stats: CorrelationStats,
@@ -231,6 +240,7 @@ impl<'a> Correlator<'a> {
             newest: i64::MIN,
             released: i64::MIN,
             groups: set.rules.iter().map(|_| FastMap::default()).collect(),
+            group_keys: ahash::RandomState::new(),
             live: 0,
             since_sweep: 0,
             stats: CorrelationStats::default(),
@@ -403,13 +413,14 @@ impl<'a> Correlator<'a> {
                     Some(joined.as_str()).filter(|v| v.len() >= many.len())
                 }
             };
+            let hash = self.group_keys.hash_one(key.as_str());
             let groups = &mut self.groups[c];
-            let group = match groups.get_mut(key.as_str()) {
+            let group = match groups.get_mut(&hash) {
                 Some(group) => group,
                 None => {
                     self.live += 1;
                     self.stats.peak_groups = self.stats.peak_groups.max(self.live as u64);
-                    groups.entry(Box::from(key.as_str())).or_insert(Group {
+                    groups.entry(hash).or_insert(Group {
                         last_seen: hit.time,
                         window: Window::new(rule),
                     })
