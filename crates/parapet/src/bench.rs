@@ -172,10 +172,15 @@ pub fn detect(args: BenchDetectArgs) -> Result<Outcome> {
 
 /// User + system CPU time of this process (all threads), from /proc.
 pub fn cpu_seconds() -> Option<f64> {
+    cpu_user_system().map(|(user, system)| user + system)
+}
+
+/// This process's user and system CPU seconds so far.
+pub fn cpu_user_system() -> Option<(f64, f64)> {
     let stat = fs::read_to_string("/proc/self/stat").ok()?;
     let after_name = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    let ticks = |n: usize| fields.get(n)?.parse::<f64>().ok();
+    Some((ticks(11)? / 100.0, ticks(12)? / 100.0))
 }

@@ -220,6 +220,8 @@ pub struct Correlator<'a> {
     stats: CorrelationStats,
     /// Group key and joined value buffers reused from hit to hit.
     scratch: (String, String),
+    /// Hits being released, a buffer reused (see `release_until`).
+    ready: Vec<Hit>,
 }
 
 /// Joins group-by values into one key (a control character no field holds).
@@ -245,6 +247,7 @@ impl<'a> Correlator<'a> {
             since_sweep: 0,
             stats: CorrelationStats::default(),
             scratch: (String::new(), String::new()),
+            ready: Vec::new(),
         }
     }
 
@@ -316,12 +319,16 @@ impl<'a> Correlator<'a> {
             Some(w) => self.pending.partition_point(|h| h.time < w),
             None => self.pending.len(),
         };
-        let rest = self.pending.split_off(end);
-        let ready = std::mem::replace(&mut self.pending, rest);
+        // Moved out through a buffer kept from release to release: the
+        // hits still inside the lateness stay where they are, and no
+        // vector is allocated (and faulted in) per release.
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.extend(self.pending.drain(..end));
         if self.runs.is_empty() {
-            for hit in ready {
+            for hit in ready.drain(..) {
                 self.release(hit, out);
             }
+            self.ready = ready;
             return;
         }
         let mut runs = std::mem::take(&mut self.runs);
