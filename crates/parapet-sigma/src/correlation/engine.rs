@@ -10,7 +10,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use parapet_core::{Alert, CorrelationContext, EventSummary, LogKind, Origin, Timestamp};
@@ -218,16 +218,20 @@ pub struct Correlator<'a> {
     live: usize,
     since_sweep: usize,
     stats: CorrelationStats,
-    /// Group key and joined value buffers reused from hit to hit.
-    scratch: (String, String),
+    /// The routes' group hashes and the joined value of a multi-field
+    /// value_count, buffers reused from hit to hit.
+    scratch: (Vec<u64>, String),
     /// Hits being released, a buffer reused (see `release_until`).
     ready: Vec<Hit>,
 }
 
-/// Joins group-by values into one key (a control character no field holds).
+/// Joins the fields of a value counted over several fields (a control
+/// character no field holds).
 const GROUP_SEPARATOR: char = '\u{1f}';
 
-/// Hits between sweeps of stale groups.
+/// Hits between sweeps of stale groups, at least; a sweep visits every
+/// live group, so it waits for as many hits as there are groups (one visit
+/// per hit, amortized).
 const SWEEP_EVERY: usize = 65_536;
 
 impl<'a> Correlator<'a> {
@@ -246,7 +250,7 @@ impl<'a> Correlator<'a> {
             live: 0,
             since_sweep: 0,
             stats: CorrelationStats::default(),
-            scratch: (String::new(), String::new()),
+            scratch: (Vec::new(), String::new()),
             ready: Vec::new(),
         }
     }
@@ -381,7 +385,7 @@ impl<'a> Correlator<'a> {
         self.released = self.released.max(hit.time);
         self.feed(Input::Detection(hit.slot), &hit.values, &hit, out);
         self.since_sweep += 1;
-        if self.since_sweep >= SWEEP_EVERY || self.live > self.limits.max_groups {
+        if self.since_sweep >= SWEEP_EVERY.max(self.live) || self.live > self.limits.max_groups {
             self.sweep();
         }
     }
@@ -395,17 +399,25 @@ impl<'a> Correlator<'a> {
         let pick = |at: &Option<usize>| -> &str { at.and_then(|i| values.get(i)).unwrap_or("") };
         // Scratch buffers kept between hits (a chained call below starts
         // with fresh ones).
-        let (mut key, mut joined) = std::mem::take(&mut self.scratch);
+        let (mut hashes, mut joined) = std::mem::take(&mut self.scratch);
+        hashes.clear();
         for route in routes {
             let c = route.correlation;
             let rule = &set.rules[c];
-            key.clear();
-            for (n, at) in route.group_at.iter().enumerate() {
-                if n > 0 {
-                    key.push(GROUP_SEPARATOR);
+            // Hashed straight from the hit's values (no key built), once
+            // per distinct group-by among the routes.
+            let hash = match route.same_group_as {
+                Some(earlier) => hashes[earlier],
+                None => {
+                    let mut hasher = self.group_keys.build_hasher();
+                    for at in &route.group_at {
+                        hasher.write(pick(at).as_bytes());
+                        hasher.write_u8(0xff);
+                    }
+                    hasher.finish()
                 }
-                key.push_str(pick(at));
-            }
+            };
+            hashes.push(hash);
             let value = match route.value_at.as_slice() {
                 [] => None,
                 [one] => Some(pick(one)).filter(|v| !v.is_empty()),
@@ -420,7 +432,6 @@ impl<'a> Correlator<'a> {
                     Some(joined.as_str()).filter(|v| v.len() >= many.len())
                 }
             };
-            let hash = self.group_keys.hash_one(key.as_str());
             let groups = &mut self.groups[c];
             let group = match groups.get_mut(&hash) {
                 Some(group) => group,
@@ -437,11 +448,7 @@ impl<'a> Correlator<'a> {
             let Some(fired) = group.window.add(rule, hit.time, &route.steps, value) else {
                 continue;
             };
-            let group_values: Vec<&str> = if rule.group_by.is_empty() {
-                Vec::new()
-            } else {
-                key.split(GROUP_SEPARATOR).collect()
-            };
+            let group_values: Vec<&str> = route.group_at.iter().map(pick).collect();
             if !set.quiet_correlations[c] {
                 self.stats.alerts += 1;
                 let context = CorrelationContext {
@@ -470,7 +477,7 @@ impl<'a> Correlator<'a> {
             let carried: HitValues = group_values.iter().map(|v| Some(*v)).collect();
             self.feed(Input::Correlation(c), &carried, hit, out);
         }
-        self.scratch = (key, joined);
+        self.scratch = (hashes, joined);
     }
 
     /// Drops groups whose windows hold nothing the current event time can

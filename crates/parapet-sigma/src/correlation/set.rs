@@ -31,6 +31,9 @@ pub(crate) struct Route {
     pub(crate) steps: Vec<usize>,
     pub(crate) group_at: Vec<Option<usize>>,
     pub(crate) value_at: Vec<Option<usize>>,
+    /// An earlier route of the same input grouping by the same values: its
+    /// group hash serves this one too.
+    pub(crate) same_group_as: Option<usize>,
 }
 
 /// Positions (among the values an input carries) of a correlation's
@@ -273,9 +276,15 @@ impl CorrelationSet {
                         steps,
                         group_at,
                         value_at,
+                        same_group_as: None,
                     })
                 })
                 .collect();
+            let mut routes: Vec<Route> = routes;
+            for n in 0..routes.len() {
+                routes[n].same_group_as =
+                    (0..n).find(|&m| routes[m].group_at == routes[n].group_at);
+            }
             self.routes.insert(*input, routes);
         }
     }
