@@ -211,7 +211,7 @@ pub struct Correlator<'a> {
     newest: i64,
     released: i64,
     /// Per correlation, its groups by the keyed hash of their group-by
-    /// values (see [`Correlator::group_hash`]).
+    /// values (see [`Group`]).
     groups: Vec<FastMap<u64, Group>>,
     /// Keys of the group hash, drawn at random per correlator.
     group_keys: ahash::RandomState,
