@@ -495,3 +495,66 @@ fn group_by_fields_are_read_where_the_pipelines_put_them() {
         Some("bob")
     );
 }
+
+#[test]
+fn correlations_sharing_a_group_by_keep_their_own_windows() {
+    // Three correlations read failed logins: two group by user (their
+    // group hash is computed once), one by address, and one by both.
+    let correlations = r#"
+title: per user three
+id: user3
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [user]
+    timespan: 10m
+    condition: {gte: 3}
+---
+title: per user five
+id: user5
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [user]
+    timespan: 10m
+    condition: {gte: 5}
+---
+title: users per address
+id: ipusers
+correlation:
+    type: value_count
+    rules: [failed_login]
+    group-by: [ip]
+    timespan: 10m
+    condition: {field: user, gte: 2}
+---
+title: per user and address
+id: both
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [user, ip]
+    timespan: 10m
+    condition: {gte: 4}
+"#;
+    let a1 = ev("fail", "alice", "1.1.1.1");
+    let a2 = ev("fail", "alice", "2.2.2.2");
+    let b1 = ev("fail", "bob", "1.1.1.1");
+    let events = [
+        (0, a1.as_str()),
+        (1, a1.as_str()),
+        (2, a2.as_str()),
+        (3, a1.as_str()),
+        (4, a1.as_str()),
+        (5, b1.as_str()),
+    ];
+    assert_eq!(
+        run_default(correlations, &events),
+        [
+            "both [user=alice,ip=1.1.1.1] 4 @4",
+            "ipusers [ip=1.1.1.1] 2 @5",
+            "user3 [user=alice] 3 @2",
+            "user5 [user=alice] 5 @4",
+        ]
+    );
+}
