@@ -38,7 +38,7 @@ pub fn detect_kind(record: &Value) -> Option<LogKind> {
     if let Some(kind) = azure_kind(record) {
         return Some(kind);
     }
-    // OneLogin Events API (and its webhooks): numeric event types.
+    // OneLogin Events API: numeric event types.
     if has("event_type_id") && has("created_at") && (has("account_id") || has("user_id")) {
         return Some(LogKind::OneLogin);
     }
