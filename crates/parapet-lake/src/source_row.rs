@@ -82,8 +82,15 @@ fn class_of(kind: LogKind, value: &Value, operation: &str) -> (i32, i32) {
             "24" | "172" => (ACCOUNT_CHANGE, 11),
             _ => (classify(operation).0, 99),
         },
-        LogKind::CiscoDuo if lower == "enrollment" => (ACCOUNT_CHANGE, 10),
-        LogKind::CiscoDuo => (AUTHENTICATION, 1),
+        // Authentication log events, then administrator log actions.
+        LogKind::CiscoDuo => match lower.as_str() {
+            "authentication" | "admin_login" | "admin_login_error" => (AUTHENTICATION, 1),
+            "enrollment" => (ACCOUNT_CHANGE, 10),
+            "user_create" => (ACCOUNT_CHANGE, 1),
+            "user_delete" => (ACCOUNT_CHANGE, 6),
+            op if op.starts_with("user_") || op.starts_with("bypass_") => (ACCOUNT_CHANGE, 99),
+            _ => (classify(operation).0, 99),
+        },
         LogKind::AzureAudit => {
             let category = text_at(value, "properties.category")
                 .or_else(|| text_at(value, "Category"))
@@ -141,7 +148,10 @@ fn refused(kind: LogKind, value: &Value) -> bool {
         LogKind::Okta => {
             text_at(value, "outcome.result").is_some_and(|r| r != "SUCCESS" && r != "ALLOW")
         }
-        LogKind::CiscoDuo => text_at(value, "result").is_some_and(|r| r != "success"),
+        LogKind::CiscoDuo => {
+            text_at(value, "result").is_some_and(|r| r != "success")
+                || text_at(value, "action").as_deref() == Some("admin_login_error")
+        }
         LogKind::OneLogin => text_at(value, "event_type_id").as_deref() == Some("6"),
         LogKind::AzureAudit => text_at(value, "properties.result")
             .or_else(|| text_at(value, "Result"))

@@ -49,6 +49,16 @@ pub fn detect_kind(record: &Value) -> Option<LogKind> {
     {
         return Some(LogKind::CiscoDuo);
     }
+    // Duo Admin API administrator log: an administrator's action (no dots,
+    // unlike GitHub's) on an object.
+    if text("action").is_some_and(|a| !a.contains('.'))
+        && has("username")
+        && has("description")
+        && has("object")
+        && (has("isotimestamp") || has("timestamp"))
+    {
+        return Some(LogKind::CiscoDuo);
+    }
     if text("action").is_some_and(|a| a.contains('.'))
         && (has("_document_id") || has("@timestamp") || has("actor"))
     {
@@ -225,6 +235,10 @@ mod tests {
             ),
             (
                 r#"{"txid":"t","event_type":"authentication","access_device":{}}"#,
+                LogKind::CiscoDuo,
+            ),
+            (
+                r#"{"action":"bypass_create","username":"Ann","object":"bob","description":"{}","timestamp":1}"#,
                 LogKind::CiscoDuo,
             ),
         ];

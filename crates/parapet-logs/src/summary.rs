@@ -254,10 +254,10 @@ const ONELOGIN: Places = &[
 
 const DUO: Places = &[
     (EventId, &["txid"]),
-    (Actor, &["user.name", "email"]),
+    (Actor, &["user.name", "email", "username"]),
     (SourceIp, &["access_device.ip"]),
     (Service, &["application.name"]),
-    (Operation, &["event_type"]),
+    (Operation, &["event_type", "action"]),
     (Region, &["access_device.location.country"]),
     (ErrorCode, &["reason"]),
 ];

@@ -62,6 +62,7 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "azure/signinlogs/entra_legacy_authentication_sign_in.yml",
     "bitbucket/audit/bitbucket_repository_deleted.yml",
     "cisco/duo/correlations/duo_mfa_fatigue.yml",
+    "cisco/duo/duo_bypass_code_created.yml",
     "cisco/duo/duo_push_marked_fraud.yml",
     "gcp/audit/gcp_service_account_key_created.yml",
     "gcp/google_workspace.admin/workspace_admin_privilege_granted.yml",

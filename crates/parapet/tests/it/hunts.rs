@@ -394,7 +394,8 @@ fn every_log_source_lands_in_the_lake_with_its_ocsf_class() {
         "onelogin,3001,3",
         "onelogin,3002,3",
         "onelogin,6003,1",
-        "duo,3002,8",
+        "duo,3001,2",
+        "duo,3002,10",
         // The Cloud Logging and the Reports API samples: three each.
         "workspace-admin,6003,6",
         "workspace-login,3002,6",

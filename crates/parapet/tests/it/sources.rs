@@ -282,6 +282,7 @@ fn every_source_reads_as_ocsf_events() {
         ("onelogin", 3002),
         ("onelogin", 3001),
         ("duo", 3002),
+        ("duo", 3001),
     ] {
         assert!(
             classes.contains_key(&(source.to_string(), class)),
