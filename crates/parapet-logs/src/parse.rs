@@ -283,6 +283,25 @@ fn keep_record(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
     (ctx.each)(Event::new(record, origin, kind));
 }
 
+/// The message of an error page an API returned instead of records, saved
+/// as if it were a log: Duo's `{"stat": "FAIL", "message": ..}`, Graph's
+/// `{"error": {"message": ..}}`, OneLogin's `{"status": {"error": true,
+/// "message": ..}}`.
+fn api_error_message(record: &Value) -> Option<String> {
+    let text = |v: Option<&Value>| v.and_then(|v| v.as_str()).map(str::to_string);
+    if text(record.get("stat")).as_deref() == Some("FAIL") {
+        return text(record.get("message")).or_else(|| Some("stat FAIL".into()));
+    }
+    if let Some(error) = record.get("error").filter(|e| e.is_object()) {
+        return text(error.get("message")).or_else(|| text(error.get("code")));
+    }
+    let status = record.get("status")?;
+    if status.get("error").and_then(|e| e.as_bool()) == Some(true) {
+        return text(status.get("message")).or_else(|| Some("status error".into()));
+    }
+    None
+}
+
 /// Why a record was not recognized, naming the nearest source.
 fn unknown_record_reason(record: &Value) -> String {
     if record.get("eventName").is_some() || record.get("eventSource").is_some() {
@@ -290,6 +309,9 @@ fn unknown_record_reason(record: &Value) -> String {
     }
     if !record.is_object() {
         return "not a log record: expected a JSON object".into();
+    }
+    if let Some(message) = api_error_message(record) {
+        return format!("an API error response, not records: {message}");
     }
     let names: Vec<&str> = LogKind::ALL.iter().map(|k| k.name()).collect();
     format!(

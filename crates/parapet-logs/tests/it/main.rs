@@ -330,3 +330,29 @@ fn pim_alerts_are_read_as_one_record_per_incident() {
         errors[0]
     );
 }
+
+#[test]
+fn an_api_error_page_saved_as_a_log_is_named_with_its_message() {
+    for (page, message) in [
+        (
+            r#"{"stat":"FAIL","code":40103,"message":"Invalid signature in request credentials"}"#,
+            "Invalid signature in request credentials",
+        ),
+        (
+            r#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#,
+            "Insufficient privileges",
+        ),
+        (
+            r#"{"status":{"error":true,"code":401,"type":"Unauthorized","message":"Authentication Failure"}}"#,
+            "Authentication Failure",
+        ),
+    ] {
+        let (events, errors) = read_bytes(page.as_bytes().to_vec());
+        assert!(events.is_empty());
+        let error = errors[0].to_string();
+        assert!(
+            error.contains("an API error response, not records") && error.contains(message),
+            "{error}"
+        );
+    }
+}
