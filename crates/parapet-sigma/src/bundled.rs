@@ -64,6 +64,7 @@ pub const BUNDLED_RULES: &[(&str, &str)] = bundled![
     "cisco/duo/correlations/duo_mfa_fatigue.yml",
     "cisco/duo/duo_bypass_code_created.yml",
     "cisco/duo/duo_push_marked_fraud.yml",
+    "cross/correlations/duo_fraud_address_then_aws_console_login.yml",
     "gcp/audit/gcp_service_account_key_created.yml",
     "gcp/google_workspace.admin/workspace_admin_privilege_granted.yml",
     "gcp/google_workspace.login/workspace_suspicious_login.yml",

@@ -9,7 +9,9 @@
 //!
 //! For a correlation rule the events are one sequence: `positive` must make
 //! it fire, `negative` must not. Every failure is reported with the file,
-//! the rule and the event.
+//! the rule and the event. A correlation may read rules of other files
+//! (across log sources): the other rule files under the same paths are
+//! loaded beside it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -43,19 +45,20 @@ struct Cases {
 }
 
 pub fn test(args: RulesTestArgs) -> Result<Outcome> {
-    let mut sidecars = Vec::new();
+    let (mut sidecars, mut rule_files) = (Vec::new(), Vec::new());
     for path in &args.paths {
-        find_sidecars(path, &mut sidecars)
+        find_files(path, &mut sidecars, &mut rule_files)
             .with_context(|| format!("cannot read {}", path.display()))?;
     }
     sidecars.sort();
+    rule_files.sort();
     if sidecars.is_empty() {
         bail!("no *{SIDECAR_SUFFIX} test files under the given paths");
     }
     let mut out = io::stdout().lock();
     let (mut passed, mut failures) = (0usize, Vec::new());
     for sidecar in &sidecars {
-        match run_sidecar(sidecar) {
+        match run_sidecar(sidecar, &rule_files) {
             Ok((ok, failed)) => {
                 passed += ok;
                 failures.extend(failed);
@@ -79,25 +82,36 @@ pub fn test(args: RulesTestArgs) -> Result<Outcome> {
     })
 }
 
-fn find_sidecars(path: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+/// The sidecars under `path` (or `path` itself), and the rule files beside
+/// them.
+fn find_files(
+    path: &Path,
+    sidecars: &mut Vec<PathBuf>,
+    rules: &mut Vec<PathBuf>,
+) -> io::Result<()> {
     if fs::metadata(path)?.is_file() {
-        found.push(path.to_path_buf());
+        sidecars.push(path.to_path_buf());
         return Ok(());
     }
     for entry in fs::read_dir(path)? {
         let entry = entry?;
         let path = entry.path();
+        let name = path.to_string_lossy();
         if entry.file_type()?.is_dir() {
-            find_sidecars(&path, found)?;
-        } else if path.to_string_lossy().ends_with(SIDECAR_SUFFIX) {
-            found.push(path);
+            find_files(&path, sidecars, rules)?;
+        } else if name.ends_with(SIDECAR_SUFFIX) {
+            sidecars.push(path);
+        } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+            rules.push(path);
         }
     }
     Ok(())
 }
 
-/// Runs one sidecar; (cases passed, failures).
-fn run_sidecar(sidecar: &Path) -> Result<(usize, Vec<String>)> {
+/// Runs one sidecar against its rule file and, for references that file
+/// does not hold, `companions` (other rule files; those that do not load
+/// are left out, their own sidecars report them); (cases passed, failures).
+fn run_sidecar(sidecar: &Path, companions: &[PathBuf]) -> Result<(usize, Vec<String>)> {
     let name = sidecar.to_string_lossy();
     let rule_path = PathBuf::from(format!("{}.yml", name.trim_end_matches(SIDECAR_SUFFIX)));
     let rule_text = fs::read_to_string(&rule_path)
@@ -107,6 +121,15 @@ fn run_sidecar(sidecar: &Path) -> Result<(usize, Vec<String>)> {
         &rule_text,
         &Placeholders::new(),
     )?;
+    for companion in companions.iter().filter(|c| **c != rule_path) {
+        let Ok(text) = fs::read_to_string(companion) else {
+            continue;
+        };
+        let name = companion.display().to_string();
+        if let Ok(other) = parse_documents(&name, &text, &Placeholders::new()) {
+            set.extend(other);
+        }
+    }
     let errors = apply_filters(&mut set.detections, &set.filters);
     anyhow::ensure!(errors.is_empty(), "filters: {errors:?}");
     let (correlations, errors) = CorrelationSet::new(set.correlations, &set.detections);

@@ -232,3 +232,49 @@ fn mass_secret_retrieval_fires_on_the_stratus_capture() {
         ]
     );
 }
+
+/// A Duo push reported as fraud, then an AWS console sign-in from the
+/// address that sent it: one correlation across two providers' logs.
+#[test]
+fn a_fraud_reported_push_then_a_console_sign_in_from_its_address_crosses_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    let duo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/logs/duo.json");
+    let cloudtrail = dir.path().join("console.jsonl");
+    // The sample's fraud report is at 10:01:06 from 198.51.100.77.
+    std::fs::write(
+        &cloudtrail,
+        [
+            console_login(32, 41, "198.51.100.77", "Success"),
+            console_login(33, 0, "192.0.2.200", "Success"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let title = "AWS Console Sign-in From an Address Whose Duo Push Was Reported as Fraud";
+    let fired = |first: &Path, second: &Path| -> Vec<(String, String)> {
+        let output = run(parapet()
+            .args(["detect", "-f", "jsonl"])
+            .arg(first)
+            .arg(second));
+        alerts(&output)
+            .iter()
+            .filter(|a| text(a, "rule_title") == title)
+            .map(|a| (text(a, "source_ip"), text(a, "event_time")))
+            .collect()
+    };
+    let want = vec![(
+        "198.51.100.77".to_string(),
+        "2026-11-20T10:32:41Z".to_string(),
+    )];
+    assert_eq!(fired(&duo, &cloudtrail), want);
+    assert_eq!(
+        fired(&cloudtrail, &duo),
+        want,
+        "the same whatever the order"
+    );
+    // Without the Duo log, a sign-in alone is no such alert.
+    let output = run(parapet().args(["detect", "-f", "jsonl"]).arg(&cloudtrail));
+    assert!(alerts(&output)
+        .iter()
+        .all(|a| text(a, "rule_title") != title));
+}
