@@ -176,6 +176,23 @@ const ENVELOPES: [&str; 7] = [
     "response",
 ];
 
+/// The event an Amazon EventBridge envelope carries (`{"version": "0",
+/// "detail-type": .., "source": "aws.partner/..", "detail": {..}}`: SaaS
+/// partner sources such as OneLogin and Okta log streaming, CloudTrail
+/// through EventBridge), or `value` itself when it is not one.
+fn eventbridge_detail(mut value: Value) -> Value {
+    let is_envelope = value.get("detail-type").is_some_and(|v| v.is_str())
+        && value.get("source").is_some_and(|v| v.is_str())
+        && value.get("detail").is_some_and(|v| v.is_object());
+    if !is_envelope {
+        return value;
+    }
+    match value.as_object_mut().and_then(|o| o.remove(&"detail")) {
+        Some(detail) => detail,
+        None => value,
+    }
+}
+
 /// Takes the records out of an envelope; None when `value` is not one.
 fn take_envelope(value: &mut Value) -> Option<Value> {
     for path in ENVELOPES {
@@ -193,7 +210,8 @@ fn take_envelope(value: &mut Value) -> Option<Value> {
 
 /// One parsed value: an envelope of records, an array of records, or one
 /// record.
-fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
+fn expand(value: Value, line: u64, ctx: &mut Ctx) {
+    let mut value = eventbridge_detail(value);
     let at = if line == 0 {
         Location::Whole
     } else {
@@ -229,6 +247,7 @@ fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
 /// APIs return in another shape (Reports API activities, PIM alerts) are
 /// read as the records they stand for.
 fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
+    let record = eventbridge_detail(record);
     let location = Location::Record { line, index };
     if is_reports_activity(&record) {
         match reports_as_log_entry(record) {

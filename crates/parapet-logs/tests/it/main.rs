@@ -356,3 +356,20 @@ fn an_api_error_page_saved_as_a_log_is_named_with_its_message() {
         );
     }
 }
+
+#[test]
+fn eventbridge_envelopes_are_read_as_the_event_they_carry() {
+    let onelogin = r#"{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"OneLogin Event","source":"aws.partner/onelogin.com/us-123/abc","account":"111122223333","time":"2026-11-20T08:05:19Z","region":"us-east-1","resources":[],"detail":{"id":1,"created_at":"2026-11-20T08:05:19Z","account_id":52741,"user_id":2,"event_type_id":24}}
+{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","account":"1","time":"2026-11-20T08:00:00Z","region":"us-east-1","resources":[],"detail":{"eventVersion":"1.09","eventID":"e1","eventTime":"2026-11-20T08:00:00Z","eventName":"CreateUser","eventSource":"iam.amazonaws.com","awsRegion":"us-east-1"}}
+"#;
+    let (events, errors) = read_bytes(onelogin.as_bytes().to_vec());
+    assert!(errors.is_empty(), "{errors:?}");
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            parapet_core::LogKind::OneLogin,
+            parapet_core::LogKind::CloudTrail
+        ]
+    );
+}
