@@ -8,6 +8,7 @@ use parapet_respond::{alert_facts, assign_case, finding_as_alert, FindingRecord,
 use parapet_store::{NewAlert, Store};
 use sonic_rs::{json, JsonValueTrait, Value};
 
+use crate::cli::CaseArgs;
 use crate::cli_respond::{
     CaseApproveArgs, CaseExportArgs, CaseIdArgs, CaseImportArgs, CaseListArgs, CaseUpdateArgs,
 };
@@ -57,6 +58,23 @@ pub struct Imported {
     pub bad: usize,
     /// Findings read that open nothing (passed, muted, not affected).
     pub settled: usize,
+}
+
+/// The state database `--cases` writes to; None without `--cases`.
+pub fn case_store(args: &CaseArgs) -> Result<Option<Store>> {
+    args.cases.then(|| open_store(&args.store)).transpose()
+}
+
+/// The importer `detect --cases` and `ingest --detect --cases` stream their
+/// alerts into; None without a store.
+pub fn case_importer<'s>(
+    store: &'s mut Option<Store>,
+    args: &CaseArgs,
+) -> Result<Option<CaseImporter<'s>>> {
+    store
+        .as_mut()
+        .map(|store| CaseImporter::new(store, args.case_window))
+        .transpose()
 }
 
 /// Groups alert records (Parapet's JSON alert lines) and findings (posture

@@ -10,7 +10,7 @@ use parapet_logs::{discover_files, ReadError, TimeRange};
 use parapet_report::{AlertWriter, Format};
 use parapet_sigma::{CorrelationSet, CorrelationStats, CorrelatorLimits, Detectors};
 
-use crate::case::CaseImporter;
+use crate::case::{case_importer, case_store};
 use crate::cli::DetectArgs;
 use crate::pipeline::{self, Config, Input};
 use crate::rules;
@@ -64,14 +64,8 @@ pub fn run(args: DetectArgs) -> Result<Outcome> {
     let mut writer = AlertWriter::new(io::BufWriter::new(io::stdout().lock()), format);
     let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
     let mut failing = false;
-    let mut case_store = match args.cases.cases {
-        true => Some(crate::inventory::open_store(&args.cases.store)?),
-        false => None,
-    };
-    let mut cases = match &mut case_store {
-        Some(store) => Some(CaseImporter::new(store, args.cases.case_window)?),
-        None => None,
-    };
+    let mut case_store = case_store(&args.cases)?;
+    let mut cases = case_importer(&mut case_store, &args.cases)?;
     let mut sink = |alert: &Alert| {
         *by_level.entry(alert.rule.level).or_default() += 1;
         failing |= alert.rule.level >= args.fail_on;

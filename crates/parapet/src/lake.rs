@@ -12,7 +12,7 @@ use parapet_lake::{HuntFormat, Subject, SAVED_HUNTS, WINDOW};
 use parapet_report::{AlertWriter, Format};
 use parapet_sigma::{CorrelationSet, Correlator, CorrelatorLimits, Detectors};
 
-use crate::case::CaseImporter;
+use crate::case::{case_importer, case_store};
 use crate::cli::{parse_format, parse_level, CaseArgs, RuleArgs};
 use crate::inventory::parapet_home;
 use crate::raise::{Raised, Raiser};
@@ -147,14 +147,8 @@ pub fn ingest(args: IngestArgs) -> Result<Outcome> {
     if args.cases.cases && !args.detect {
         anyhow::bail!("--cases needs --detect (cases are made of the alerts detection raises)");
     }
-    let mut case_store = match args.cases.cases {
-        true => Some(crate::inventory::open_store(&args.cases.store)?),
-        false => None,
-    };
-    let mut cases = match &mut case_store {
-        Some(store) => Some(CaseImporter::new(store, args.cases.case_window)?),
-        None => None,
-    };
+    let mut case_store = case_store(&args.cases)?;
+    let mut cases = case_importer(&mut case_store, &args.cases)?;
     let mut writer = AlertWriter::new(BufWriter::new(io::stdout().lock()), format);
     let mut alerts = 0u64;
     let mut sink_error = None;
