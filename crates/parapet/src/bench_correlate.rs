@@ -15,7 +15,7 @@ use parapet_sigma::{
     Placeholders,
 };
 
-use crate::bench::{cpu_seconds, cpu_user_system, write_events};
+use crate::bench::{cpu_user_system, write_events};
 use crate::cli::BenchCorrelateArgs;
 use crate::pipeline::{self, Config, Input};
 use crate::rules;
@@ -189,36 +189,14 @@ fn detection_cost(args: &BenchCorrelateArgs, selective: bool) -> Result<()> {
     let mut user_per_event = vec![f64::MAX; modes.len()];
     for round in 0..args.rounds.max(1) {
         for (n, (label, with_correlations, lateness)) in modes.iter().enumerate() {
-            let config = Config {
-                detectors: Some(&detectors),
-                source: None,
-                correlations: with_correlations.then_some(&loaded.correlations),
-                limits: CorrelatorLimits {
-                    lateness_ms: *lateness,
-                    ..CorrelatorLimits::default()
-                },
-                range: TimeRange::default(),
-                raw: false,
-                min_level: Level::Informational,
-                threads: 1,
-            };
-            let before = cpu_user_system();
-            let started = Instant::now();
-            let mut alerts = 0u64;
-            let result = pipeline::run(
-                &[Input::File(path.clone())],
-                &config,
-                &mut |_| {
-                    alerts += 1;
-                    Ok(())
-                },
-                &mut |e| eprintln!("input error: {e}"),
-            );
-            let (user, system) = cpu_user_system()
-                .zip(before)
-                .map_or((started.elapsed().as_secs_f64(), 0.0), |(a, b)| {
-                    (a.0 - b.0, a.1 - b.1)
-                });
+            let correlations = with_correlations.then_some(&loaded.correlations);
+            let config = one_worker(&detectors, correlations, *lateness);
+            let Measured {
+                user,
+                system,
+                alerts,
+                result,
+            } = measured_run(&path, &config);
             let cpu = user + system;
             let events = result.stats.events as f64;
             println!(
@@ -243,6 +221,62 @@ fn detection_cost(args: &BenchCorrelateArgs, selective: bool) -> Result<()> {
     }
     let _ = fs::remove_file(&path);
     Ok(())
+}
+
+/// The pipeline's configuration for these measurements: one worker,
+/// every alert, `correlations` (none: rules only) with `lateness_ms`.
+fn one_worker<'a>(
+    detectors: &'a Detectors,
+    correlations: Option<&'a CorrelationSet>,
+    lateness_ms: Option<i64>,
+) -> Config<'a> {
+    Config {
+        detectors: Some(detectors),
+        source: None,
+        correlations,
+        limits: CorrelatorLimits {
+            lateness_ms,
+            ..CorrelatorLimits::default()
+        },
+        range: TimeRange::default(),
+        raw: false,
+        min_level: Level::Informational,
+        threads: 1,
+    }
+}
+
+struct Measured {
+    user: f64,
+    system: f64,
+    alerts: u64,
+    result: pipeline::RunResult,
+}
+
+/// Runs the pipeline over `path`, counting alerts, and the CPU it took.
+fn measured_run(path: &std::path::Path, config: &Config) -> Measured {
+    let before = cpu_user_system();
+    let started = Instant::now();
+    let mut alerts = 0u64;
+    let result = pipeline::run(
+        &[Input::File(path.to_path_buf())],
+        config,
+        &mut |_| {
+            alerts += 1;
+            Ok(())
+        },
+        &mut |e| eprintln!("input error: {e}"),
+    );
+    let (user, system) = cpu_user_system()
+        .zip(before)
+        .map_or((started.elapsed().as_secs_f64(), 0.0), |(a, b)| {
+            (a.0 - b.0, a.1 - b.1)
+        });
+    Measured {
+        user,
+        system,
+        alerts,
+        result,
+    }
 }
 
 fn rule_set(text: &str) -> CorrelationSet {
@@ -376,32 +410,13 @@ fn value_count_pipeline(events: u64, rounds: u32) -> Result<()> {
     let mut first = None;
     for distinct in [10u64, 100, 1_000, 10_000, 100_000] {
         write_distinct_events(&path, events, distinct)?;
-        let config = Config {
-            detectors: Some(&detectors),
-            source: None,
-            correlations: Some(&correlations),
-            limits: CorrelatorLimits::default(),
-            range: TimeRange::default(),
-            raw: false,
-            min_level: Level::Informational,
-            threads: 1,
-        };
+        let config = one_worker(&detectors, Some(&correlations), None);
         let mut best = f64::MAX;
         let mut hits = 0;
         for _ in 0..rounds {
-            let before = cpu_seconds();
-            let started = Instant::now();
-            let result = pipeline::run(
-                &[Input::File(path.clone())],
-                &config,
-                &mut |_| Ok(()),
-                &mut |e| eprintln!("input error: {e}"),
-            );
-            let cpu = cpu_seconds()
-                .zip(before)
-                .map_or(started.elapsed().as_secs_f64(), |(a, b)| a - b);
-            hits = result.correlation.hits;
-            best = best.min(cpu);
+            let run = measured_run(&path, &config);
+            hits = run.result.correlation.hits;
+            best = best.min(run.user + run.system);
         }
         let rate = events as f64 / best;
         let base = *first.get_or_insert(rate);
