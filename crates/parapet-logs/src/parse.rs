@@ -176,21 +176,19 @@ const ENVELOPES: [&str; 7] = [
     "response",
 ];
 
-/// The event an Amazon EventBridge envelope carries (`{"version": "0",
-/// "detail-type": .., "source": "aws.partner/..", "detail": {..}}`: SaaS
-/// partner sources such as OneLogin and Okta log streaming, CloudTrail
-/// through EventBridge), or `value` itself when it is not one.
-fn eventbridge_detail(mut value: Value) -> Value {
-    let is_envelope = value.get("detail-type").is_some_and(|v| v.is_str())
+/// An Amazon EventBridge envelope (`{"version": "0", "detail-type": ..,
+/// "source": "aws.partner/..", "detail": {..}}`): SaaS partner sources such
+/// as OneLogin and Okta log streaming, CloudTrail through EventBridge.
+fn is_eventbridge(value: &Value) -> bool {
+    value.get("detail-type").is_some_and(|v| v.is_str())
         && value.get("source").is_some_and(|v| v.is_str())
-        && value.get("detail").is_some_and(|v| v.is_object());
-    if !is_envelope {
-        return value;
-    }
-    match value.as_object_mut().and_then(|o| o.remove(&"detail")) {
-        Some(detail) => detail,
-        None => value,
-    }
+        && value.get("detail").is_some_and(|v| v.is_object())
+}
+
+/// Records some APIs return in a shape of their own, read as the records
+/// they stand for (see `keep`).
+fn is_api_shape(value: &Value) -> bool {
+    is_eventbridge(value) || is_reports_activity(value) || is_pim_alert(value)
 }
 
 /// Takes the records out of an envelope; None when `value` is not one.
@@ -210,29 +208,31 @@ fn take_envelope(value: &mut Value) -> Option<Value> {
 
 /// One parsed value: an envelope of records, an array of records, or one
 /// record.
-fn expand(value: Value, line: u64, ctx: &mut Ctx) {
-    let mut value = eventbridge_detail(value);
+fn expand(mut value: Value, line: u64, ctx: &mut Ctx) {
     let at = if line == 0 {
         Location::Whole
     } else {
         Location::Line(line)
     };
-    if value.is_object()
-        && detect_kind(&value).is_none()
-        && !is_reports_activity(&value)
-        && !is_pim_alert(&value)
-    {
-        match take_envelope(&mut value) {
-            Some(records) => value = records,
-            None if ctx.force.is_some() => {}
-            None if value.get("Records").is_some() => {
-                return ctx.error(at, "`Records` is not an array");
-            }
-            None => return ctx.error(at, unknown_record_reason(&value)),
-        }
-    }
     if value.is_object() {
-        return keep(value, 0, line, ctx);
+        // The usual case, a record of a known source, is recognized once.
+        let detected = detect_kind(&value);
+        if detected.is_some() {
+            return keep_record(value, detected, 0, line, ctx);
+        }
+        if !is_api_shape(&value) {
+            match take_envelope(&mut value) {
+                Some(records) => value = records,
+                None if ctx.force.is_some() => {}
+                None if value.get("Records").is_some() => {
+                    return ctx.error(at, "`Records` is not an array");
+                }
+                None => return ctx.error(at, unknown_record_reason(&value)),
+            }
+        }
+        if value.is_object() {
+            return keep(value, 0, line, ctx);
+        }
     }
     let Some(records) = value.into_array() else {
         let reason = "expected a JSON object or array of log records";
@@ -244,29 +244,38 @@ fn expand(value: Value, line: u64, ctx: &mut Ctx) {
 }
 
 /// Keeps one record of a known source inside the time range; records that
-/// APIs return in another shape (Reports API activities, PIM alerts) are
-/// read as the records they stand for.
-fn keep(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
-    let record = eventbridge_detail(record);
+/// APIs return in another shape (EventBridge envelopes, Reports API
+/// activities, PIM alerts) are read as the records they stand for.
+fn keep(mut record: Value, index: u64, line: u64, ctx: &mut Ctx) {
+    let detected = detect_kind(&record);
+    if detected.is_some() {
+        return keep_record(record, detected, index, line, ctx);
+    }
     let location = Location::Record { line, index };
+    if is_eventbridge(&record) {
+        if let Some(detail) = record.as_object_mut().and_then(|o| o.remove(&"detail")) {
+            return keep(detail, index, line, ctx);
+        }
+    }
     if is_reports_activity(&record) {
         match reports_as_log_entry(record) {
-            Ok(entry) => keep_record(entry, index, line, ctx),
+            Ok(entry) => keep_record(entry, None, index, line, ctx),
             Err(reason) => ctx.error(location, reason),
         }
     } else if is_pim_alert(&record) && ctx.force.is_none_or(|k| k == LogKind::AzurePim) {
         match pim_alert_records(record) {
             Ok(records) => records
                 .into_iter()
-                .for_each(|r| keep_record(r, index, line, ctx)),
+                .for_each(|r| keep_record(r, None, index, line, ctx)),
             Err(reason) => ctx.error(location, reason),
         }
     } else {
-        keep_record(record, index, line, ctx);
+        keep_record(record, None, index, line, ctx);
     }
 }
 
-fn keep_record(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
+/// Keeps one record; `detected` is its source when already recognized.
+fn keep_record(record: Value, detected: Option<LogKind>, index: u64, line: u64, ctx: &mut Ctx) {
     let range = ctx.range;
     let location = Location::Record { line, index };
     let kind = match ctx.force {
@@ -275,7 +284,7 @@ fn keep_record(record: Value, index: u64, line: u64, ctx: &mut Ctx) {
             let reason = format!("not a {kind} record: expected a JSON object");
             return ctx.error(location, reason);
         }
-        None => match detect_kind(&record) {
+        None => match detected.or_else(|| detect_kind(&record)) {
             Some(kind) => kind,
             None => return ctx.error(location, unknown_record_reason(&record)),
         },
