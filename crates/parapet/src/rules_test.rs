@@ -52,13 +52,23 @@ pub fn test(args: RulesTestArgs) -> Result<Outcome> {
     }
     sidecars.sort();
     rule_files.sort();
+    // Parsed once for all sidecars; those that do not load are left out
+    // (their own sidecars, if any, report them).
+    let companions: Vec<(PathBuf, RuleSet)> = rule_files
+        .into_iter()
+        .filter_map(|path| {
+            let text = fs::read_to_string(&path).ok()?;
+            let set = parse_documents(&path.display().to_string(), &text, &Placeholders::new());
+            Some((path, set.ok()?))
+        })
+        .collect();
     if sidecars.is_empty() {
         bail!("no *{SIDECAR_SUFFIX} test files under the given paths");
     }
     let mut out = io::stdout().lock();
     let (mut passed, mut failures) = (0usize, Vec::new());
     for sidecar in &sidecars {
-        match run_sidecar(sidecar, &rule_files) {
+        match run_sidecar(sidecar, &companions) {
             Ok((ok, failed)) => {
                 passed += ok;
                 failures.extend(failed);
@@ -109,9 +119,9 @@ fn find_files(
 }
 
 /// Runs one sidecar against its rule file and, for references that file
-/// does not hold, `companions` (other rule files; those that do not load
-/// are left out, their own sidecars report them); (cases passed, failures).
-fn run_sidecar(sidecar: &Path, companions: &[PathBuf]) -> Result<(usize, Vec<String>)> {
+/// does not hold, the `companions` (the other rule files under the paths);
+/// (cases passed, failures).
+fn run_sidecar(sidecar: &Path, companions: &[(PathBuf, RuleSet)]) -> Result<(usize, Vec<String>)> {
     let name = sidecar.to_string_lossy();
     let rule_path = PathBuf::from(format!("{}.yml", name.trim_end_matches(SIDECAR_SUFFIX)));
     let rule_text = fs::read_to_string(&rule_path)
@@ -121,14 +131,8 @@ fn run_sidecar(sidecar: &Path, companions: &[PathBuf]) -> Result<(usize, Vec<Str
         &rule_text,
         &Placeholders::new(),
     )?;
-    for companion in companions.iter().filter(|c| **c != rule_path) {
-        let Ok(text) = fs::read_to_string(companion) else {
-            continue;
-        };
-        let name = companion.display().to_string();
-        if let Ok(other) = parse_documents(&name, &text, &Placeholders::new()) {
-            set.extend(other);
-        }
+    for (_, other) in companions.iter().filter(|(path, _)| *path != rule_path) {
+        set.extend(other.clone());
     }
     let errors = apply_filters(&mut set.detections, &set.filters);
     anyhow::ensure!(errors.is_empty(), "filters: {errors:?}");
