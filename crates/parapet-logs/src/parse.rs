@@ -253,7 +253,19 @@ fn keep(mut record: Value, index: u64, line: u64, ctx: &mut Ctx) {
     }
     let location = Location::Record { line, index };
     if is_eventbridge(&record) {
+        let detail_type = record
+            .get("detail-type")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
         if let Some(detail) = record.as_object_mut().and_then(|o| o.remove(&"detail")) {
+            if ctx.force.is_none() && detect_kind(&detail).is_none() && !is_api_shape(&detail) {
+                let reason = format!(
+                    "EventBridge event `{detail_type}`: its detail is {}",
+                    unknown_record_reason(&detail)
+                );
+                return ctx.error(location, reason);
+            }
             return keep(detail, index, line, ctx);
         }
     }

@@ -372,4 +372,14 @@ fn eventbridge_envelopes_are_read_as_the_event_they_carry() {
             parapet_core::LogKind::CloudTrail
         ]
     );
+    let unknown = r#"{"version":"0","detail-type":"Something Else","source":"aws.partner/x","detail":{"nope":1}}"#;
+    let (events, errors) = read_bytes(unknown.as_bytes().to_vec());
+    assert!(events.is_empty());
+    let error = errors[0].to_string();
+    assert!(
+        error.contains(
+            "EventBridge event `Something Else`: its detail is not a record of a known log source"
+        ),
+        "{error}"
+    );
 }
